@@ -1,0 +1,1 @@
+"""Scrapy project: spiders, middlewares, pipelines and the capture of evidence."""

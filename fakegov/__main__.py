@@ -1,0 +1,6 @@
+"""`python -m fakegov`."""
+import sys
+
+from fakegov.cli import main
+
+sys.exit(main())

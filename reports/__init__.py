@@ -1,0 +1,1 @@
+"""Monthly statistics table, referral packets and blocklist exports."""

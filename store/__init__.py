@@ -1,0 +1,1 @@
+"""The SQLite database (through sqlite-utils) and the content-addressed evidence folder."""
