@@ -9,7 +9,7 @@ import sys
 from fakegov.errors import UserError
 
 # Each module has `register(subparsers)`; handlers are set with `parser.set_defaults(func=...)`.
-ROOMS = ["store.cli", "fixtures.cli", "detectors.cli", "crawler.cli", "fakegov.demo"]
+ROOMS = ["store.cli", "fixtures.cli", "detectors.cli", "crawler.parsers.cli", "crawler.cli", "fakegov.demo"]
 
 _groups: dict[str, argparse._SubParsersAction] = {}
 

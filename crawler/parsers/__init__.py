@@ -1,0 +1,1 @@
+"""Parsers of what the outside world answers: search-result pages and WHOIS text."""
