@@ -1,0 +1,57 @@
+"""A data folder: the database file, the evidence files, the WARC files and the crawl job folders."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from fakegov.clock import now_utc
+from fakegov.errors import UserError
+from store.db import connect, migrate
+from store.evidence import Evidence
+
+DB_NAME = "fakegov.sqlite"
+
+
+class Store:
+    """Everything kept in one data folder (`--data DIR`)."""
+
+    def __init__(self, root: Path, db: sqlite_utils.Database):
+        self.root = Path(root)
+        self.db = db
+        self.evidence = Evidence(self.root / "evidence")
+        self.warc_dir = self.root / "warc"
+        self.jobs_dir = self.root / "jobs"
+
+    def put_evidence(self, data: bytes, media_type: str | None = None) -> str:
+        """Store bytes as evidence and register their hashes; returns the SHA-256."""
+        stored = self.evidence.put(data)
+        self.db.execute(
+            "INSERT OR IGNORE INTO evidence_files (sha256, sm3, size, media_type, stored_at) "
+            "VALUES (?, ?, ?, ?, ?)", [stored.sha256, stored.sm3, stored.size, media_type, now_utc()])
+        return stored.sha256
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_store(root: Path) -> tuple[Store, list[str]]:
+    """Create the data folder if needed, apply pending migrations; return the store and what was applied."""
+    root = Path(root)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        for sub in ("evidence", "warc", "jobs"):
+            (root / sub).mkdir(exist_ok=True)
+        probe = root / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise UserError(f"cannot use data folder {root}: {err.strerror or err}") from None
+    try:
+        db = connect(root / DB_NAME)
+        applied = migrate(db)
+    except sqlite3.DatabaseError as err:
+        raise UserError(f"cannot open database {root / DB_NAME}: {err}") from None
+    return Store(root, db), applied
