@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -40,17 +41,11 @@ def migrate(db: sqlite_utils.Database, migrations=MIGRATIONS) -> list[str]:
     for version, (name, sql) in enumerate(migrations, 1):
         if version <= schema_version(db):
             continue
-        conn = db.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(db):
             # Statements one by one: executescript() would commit the open transaction.
             for statement in _statements(sql):
-                conn.execute(statement)
-            conn.execute("INSERT INTO _migrations VALUES (?, ?, ?)", (version, name, now_utc()))
-            conn.execute("COMMIT")
-        except Exception:
-            conn.execute("ROLLBACK")
-            raise
+                db.execute(statement)
+            db.execute("INSERT INTO _migrations VALUES (?, ?, ?)", [version, name, now_utc()])
         applied.append(f"{version}: {name}")
     return applied
 
@@ -67,3 +62,15 @@ def _statements(sql: str):
             buffer = ""
     if buffer.strip():
         raise ValueError(f"incomplete SQL statement in migration: {buffer.strip()[:60]}")
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite_utils.Database):
+    """One write transaction (the connection is in autocommit mode otherwise)."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")

@@ -89,10 +89,12 @@ CREATE TABLE captures (
     run_id INTEGER REFERENCES crawl_runs(id),
     site_id INTEGER NOT NULL REFERENCES sites(id),
     url_id INTEGER NOT NULL REFERENCES urls(id),
+    role TEXT NOT NULL,                   -- entry | page | hop | canary | recheck | favicon | resource
+    parent_url TEXT,                      -- for favicon and resource: the page that linked it
     requested_url TEXT NOT NULL,
-    final_url TEXT,
+    location TEXT,                        -- where this answer redirected to, if it did
     status_code INTEGER,
-    redirects TEXT NOT NULL DEFAULT '[]', -- JSON list of hops {{url, status, location}}
+    redirects TEXT NOT NULL DEFAULT '[]', -- JSON: the hops that led here {{url, status, location, how}}
     headers TEXT NOT NULL DEFAULT '{{}}',   -- JSON of the final response's headers
     body_sha256 TEXT REFERENCES evidence_files(sha256),
     body_size INTEGER,
@@ -102,11 +104,10 @@ CREATE TABLE captures (
     ip TEXT,                              -- server address from DNS (the fetch may go through a proxy)
     dns TEXT NOT NULL DEFAULT '{{}}',       -- JSON: rtype -> answers, or the DNS error
     tls TEXT,                             -- JSON: subject, issuer, validity, SANs, fingerprint
-    favicon_sha256 TEXT REFERENCES evidence_files(sha256),
     screenshot_sha256 TEXT REFERENCES evidence_files(sha256),
     dom_sha256 TEXT REFERENCES evidence_files(sha256),
     forms TEXT NOT NULL DEFAULT '[]',     -- JSON: action, method, inputs
-    resources TEXT NOT NULL DEFAULT '[]', -- JSON: linked resources with their hashes
+    links TEXT NOT NULL DEFAULT '[]',     -- JSON: outbound links (for pivots)
     warc_record TEXT,                     -- WARC-Record-ID of the response
     score INTEGER,
     verdict TEXT,
@@ -118,6 +119,7 @@ CREATE TABLE captures (
 );
 CREATE INDEX captures_site ON captures(site_id);
 CREATE INDEX captures_body ON captures(body_sha256);
+CREATE INDEX captures_parent ON captures(run_id, parent_url);
 CREATE UNIQUE INDEX captures_once_per_run ON captures(run_id, requested_url);
 
 CREATE TABLE signals (
@@ -252,5 +254,22 @@ CREATE TABLE tips (
     site_id INTEGER REFERENCES sites(id),
     run_id INTEGER REFERENCES crawl_runs(id)
 );
+"""),
+    ("crawl frontier", """
+-- Every request a crawl schedules, written when it is scheduled and marked done in the same
+-- transaction that stores its outcome: a crawl killed at any moment resumes with nothing lost and
+-- nothing stored twice (Scrapy's own JOBDIR files are buffered and lose both on kill -9).
+CREATE TABLE frontier (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES crawl_runs(id),
+    fingerprint TEXT NOT NULL,
+    url TEXT NOT NULL,
+    site_key TEXT,
+    request BLOB NOT NULL,                -- the pickled Request.to_dict()
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done')),
+    UNIQUE (run_id, fingerprint)
+);
+CREATE INDEX frontier_pending ON frontier(run_id, state);
+ALTER TABLE crawl_runs ADD COLUMN pid INTEGER;
 """),
 ]
