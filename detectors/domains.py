@@ -1,0 +1,528 @@
+"""Lookalike-domain score: does a host name imitate one of the protected sites (cx.mem.gov.cn first)?
+
+Like dnstwist's fuzzers, each signal is one small function with one idea, all listed in SIGNALS;
+each adds its points from weights.toml [domain] with a reason in Chinese and English. Pure: no I/O
+after the data files are read once.
+
+Bad input never raises: an empty, overlong, undecodable or IP-literal name gives verdict
+"unrelated", score 0 and one reason saying why, so one bad line never stops a batch.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from detectors.names import EXTRACT, GOVERNMENT_SUFFIXES, is_ip_literal, normalize_host
+from detectors.reasons import Reason
+from detectors.targets import Target, target_by_key, target_for_host, targets, vocabulary
+from detectors.weights import weights
+
+CONFUSABLES_FILE = Path(__file__).resolve().parent / "data" / "confusables.toml"
+ECHO_LIMIT = 253                 # longest input echoed back as "domain" for a name that is not a host
+
+OFFICIAL, LOOKALIKE, UNRELATED = "official", "lookalike", "unrelated"
+# Suffixes of other governments: "gov" in a name under them is no claim to be Chinese government.
+FOREIGN_GOVERNMENT_LABELS = frozenset({"gov", "gouv", "gob", "govt", "go", "mil", "gv"})
+_LATIN_RUN = re.compile(r"[a-z]+")
+_GOV_SUFFIX_INSIDE = re.compile(r"gov[._-]?cn[._-]")
+
+
+@dataclass
+class DomainResult:
+    domain: str
+    score: int
+    verdict: str
+    target: str | None
+    reasons: list[Reason] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """The `fakegov detect domains` contract (DESIGN.md)."""
+        return {"domain": self.domain, "score": self.score, "verdict": self.verdict, "target": self.target,
+                "reasons": [reason.to_dict() for reason in self.reasons]}
+
+
+# ---------------------------------------------------------------- the words a name is made of
+
+@dataclass
+class Words:
+    """What a name says, word by word: which targets it names, and whether it asks or claims government."""
+
+    targets_pinyin: dict[str, Target] = field(default_factory=dict)     # word -> target
+    targets_chinese: dict[str, Target] = field(default_factory=dict)
+    query: list[str] = field(default_factory=list)
+    gov: list[str] = field(default_factory=list)
+
+    def target_words(self) -> dict[str, Target]:
+        return {**self.targets_pinyin, **self.targets_chinese}
+
+
+class Lexicon:
+    """Every table a score needs, built once from targets.toml and confusables.toml."""
+
+    def __init__(self) -> None:
+        words = vocabulary()
+        self.latin: dict[str, tuple[str, Target | None]] = {}        # word -> (kind, target)
+        for word in words.filler_pinyin:
+            self.latin[word] = ("filler", None)
+        for word in words.query_pinyin:
+            self.latin[word] = ("query", None)
+        for word in words.gov_pinyin:
+            self.latin[word] = ("gov", None)
+        for target in reversed(targets()):                          # the first target wins a shared word
+            for word in target.pinyin:
+                self.latin[word] = ("target", target)
+        self.longest_latin = max(map(len, self.latin))
+        # Long target words are specific enough to count inside an unsegmentable run (gdtezhongzuoye).
+        self.long_target_words = sorted((w for w, (kind, _) in self.latin.items() if kind == "target" and len(w) >= 6),
+                                        key=len, reverse=True)
+
+        self.chinese: dict[str, tuple[str, Target | None]] = {}
+        for word in words.query_keywords:
+            self.chinese[word] = ("query", None)
+        for word in words.gov_keywords:
+            self.chinese[word] = ("gov", None)
+        for target in reversed(targets()):
+            for word in target.keywords:
+                self.chinese[word] = ("target", target)
+        self.chinese_pattern = _alternation(self.chinese)
+
+        self.official_labels: dict[str, Target] = {}                 # registrable label -> target
+        self.official_suffixes: dict[str, str] = {}                  # registrable label -> its suffix
+        forms: dict[str, Target] = {}                                # host part, dots dropped -> target
+        dotted: dict[str, Target] = {}                               # official host or domain -> target
+        for target in reversed(targets()):
+            for host in target.hosts + target.domains:
+                parts = EXTRACT(host)
+                self.official_labels[parts.domain] = target
+                self.official_suffixes[parts.domain] = parts.suffix
+                dotted[f"{parts.domain}.{parts.suffix}"] = target
+                dotted[host] = target
+                forms.update(dict.fromkeys(_flattened_forms(host, parts.domain), target))
+        self.flat_forms = forms
+        self.flat_pattern = re.compile("|".join(
+            "[-_]?".join(re.escape(piece) for piece in form.split("."))
+            for form in sorted(forms, key=len, reverse=True)))
+        self.dotted = dotted
+        self.dotted_pattern = re.compile(r"(?:^|\.)(" + "|".join(
+            re.escape(host) for host in sorted(dotted, key=len, reverse=True)) + r")[.-]")
+
+        self.official_hosts = {host: target for target in targets() for host in target.hosts}
+        self.official_domains = {domain: target for target in targets() for domain in target.domains}
+        self.government_endings = tuple("." + suffix for suffix in GOVERNMENT_SUFFIXES)
+
+        self.weights = weights("domain")
+        compact = {form.replace(".", "").replace("-", ""): target for form, target in forms.items()}
+        compact.update({label.replace("-", ""): target for label, target in self.official_labels.items()})
+        self.typo_targets = {word: target for word, target in compact.items()
+                             if len(word) >= self.weights["typo_min_length"]}
+        self.typo_words = list(self.typo_targets)
+        self.typo_long = [word for word in self.typo_words if len(word) >= self.weights["typo_long_length"]]
+        longest_distance = self.weights["typo_max_distance_long"]
+        self.typo_lengths = range(self.weights["typo_min_length"] - longest_distance,
+                                  max(map(len, self.typo_words)) + longest_distance + 1)
+
+        anchors = [w for w, (kind, _) in self.latin.items() if kind in ("target", "gov")]
+        anchors += [w for w, (kind, _) in self.chinese.items() if kind in ("target", "gov")]
+        anchors += list(self.official_labels)
+        self.anchor_pattern = _alternation(dict.fromkeys(anchors))
+        self.deconfuse_table, self.deconfuse_sequences = _load_confusables()
+
+    def deconfuse(self, text: str) -> str:
+        """`text` with look-alike characters replaced by the Latin letters they imitate."""
+        text = text.translate(self.deconfuse_table)
+        for sequence, letter in self.deconfuse_sequences:
+            if sequence in text:
+                text = text.replace(sequence, letter)
+        return text
+
+    def words(self, text: str) -> Words:
+        found = Words()
+        for run in _LATIN_RUN.findall(text):
+            for word in self._latin_words(run):
+                self._add(found, word, *self.latin[word], chinese=False)
+        if not text.isascii():
+            for word in self.chinese_pattern.findall(text):
+                self._add(found, word, *self.chinese[word], chinese=True)
+        return found
+
+    @staticmethod
+    def _add(found: Words, word: str, kind: str, target: Target | None, chinese: bool) -> None:
+        if kind == "target":
+            (found.targets_chinese if chinese else found.targets_pinyin).setdefault(word, target)
+        elif kind == "query":
+            found.query.append(word)
+        elif kind == "gov":
+            found.gov.append(word)
+
+    def _latin_words(self, run: str) -> tuple[str, ...]:
+        """The run split into known words (fewest words wins); if it cannot be split, its long target words."""
+        if run in self.latin:
+            return (run,)
+        best: list[tuple[str, ...] | None] = [()] + [None] * len(run)
+        for start in range(len(run)):
+            if best[start] is None:
+                continue
+            for end in range(start + 1, min(len(run), start + self.longest_latin) + 1):
+                piece = run[start:end]
+                if piece in self.latin and (best[end] is None or len(best[end]) > len(best[start]) + 1):
+                    best[end] = best[start] + (piece,)
+        if best[-1] is not None:
+            return best[-1]
+        return tuple(word for word in self.long_target_words if word in run)[:1]
+
+
+def _alternation(words) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _flattened_forms(host: str, registrable_label: str) -> list[str]:
+    """Runs of two or more labels of an official host that include its registrable label, dots kept.
+
+    cx.mem.gov.cn gives cx.mem, cx.mem.gov, cx.mem.gov.cn, mem.gov, mem.gov.cn; an impersonator
+    writes them with dashes or with nothing between the labels.
+    """
+    labels = [label for label in host.split(".") if label != "www"]
+    where = labels.index(registrable_label)
+    return [".".join(labels[start:end]) for start in range(where + 1) for end in range(where + 1, len(labels) + 1)
+            if end - start >= 2]
+
+
+def _load_confusables() -> tuple[dict[int, str], list[tuple[str, str]]]:
+    with open(CONFUSABLES_FILE, "rb") as fh:
+        data = tomllib.load(fh)
+    table = {ord(char): letter for letter, chars in data["characters"].items() for char in chars}
+    sequences = [(sequence, letter) for letter, found in data["sequences"].items() for sequence in found]
+    return table, sequences
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    return Lexicon()
+
+
+# ---------------------------------------------------------------- one parsed name
+
+@dataclass
+class Name:
+    """A valid, non-government host, split the way the signals need it."""
+
+    host: str            # ASCII (punycode) form
+    unicode: str         # what a person reads
+    suffix: str          # public suffix, ASCII ("" if unknown)
+    label: str           # registrable label, ASCII (cx-mem-gov in cx-mem-gov.com)
+    plain: str           # Unicode host without its suffix, as written
+    core: str            # the same with look-alike characters spelled out
+    lex: Lexicon
+
+    @functools.cached_property
+    def words(self) -> Words:
+        return self.lex.words(self.core)
+
+    @functools.cached_property
+    def plain_words(self) -> Words:
+        return self.lex.words(self.plain) if self.plain != self.core else self.words
+
+    @property
+    def deconfused_host(self) -> str:
+        return f"{self.core}.{self.suffix}" if self.suffix else self.core
+
+    @property
+    def compact(self) -> str:
+        """The core without www, dots and dashes: what a typo is measured on."""
+        core = self.core[4:] if self.core.startswith("www.") else self.core
+        return core.replace(".", "").replace("-", "")
+
+    @functools.cached_property
+    def closest_official(self) -> tuple[str, str, int] | None:
+        """(what was written, the official string, edit distance) for a typo, else None."""
+        hit = _closest_official(self.lex, self.compact)
+        if hit is None and self.label != self.compact:
+            hit = _closest_official(self.lex, self.label.replace("-", ""))
+        return hit
+
+
+def parse_name(host: str, unicode: str, parts, lex: Lexicon) -> Name:
+    """Split a host (with its tldextract parts) into the pieces the signals read."""
+    suffix = parts.suffix
+    labels = unicode.split(".")
+    if not suffix and len(labels) > 1:           # unknown suffix: treat the last label as one
+        suffix = host.rsplit(".", 1)[1]
+    suffix_labels = suffix.count(".") + 1 if suffix else 0
+    plain = ".".join(labels[:len(labels) - suffix_labels]) if suffix_labels < len(labels) else unicode
+    label = parts.domain if parts.suffix else host.split(".")[-2 if len(labels) > 1 else -1]
+    return Name(host, unicode, suffix, label, plain, lex.deconfuse(plain), lex)
+
+
+# ---------------------------------------------------------------- the signals
+
+Signal = tuple[Reason, Target | None]
+
+
+def _reason(code: str, zh: str, en: str) -> Reason:
+    return Reason(code, lexicon().weights[code.replace("-", "_")], zh, en)
+
+
+def official_as_subdomain(name: Name) -> Signal | None:
+    """The official host (or its domain) written at the front of someone else's domain."""
+    match = name.lex.dotted_pattern.search(name.deconfused_host)
+    if not match:
+        return None
+    official = match.group(1)
+    return (_reason("official-as-subdomain",
+                    f"把官方域名 {official} 当作子域名挂在其他域名下（真实注册域名是 {_registered(name)}）",
+                    f"uses the official name {official} as a subdomain of another domain ({_registered(name)})"),
+            name.lex.dotted[official])
+
+
+def dots_to_dashes(name: Name) -> Signal | None:
+    """An official host with its dots turned into dashes or dropped: cx-mem-gov-cn, cxmemgov."""
+    match = name.lex.flat_pattern.search(name.core)
+    if not match:
+        return None
+    written = match.group(0)
+    form = _matching_form(name.lex, written)
+    official = name.lex.flat_forms[form]
+    return (_reason("dots-to-dashes",
+                    f"把官方域名 {official.key} 的点换成横线或去掉（{written}）",
+                    f"spells the official name {official.key} with dashes or without dots ({written})"),
+            official)
+
+
+def _matching_form(lex: Lexicon, written: str) -> str:
+    compact = written.replace("-", "").replace("_", "")
+    return next(form for form in lex.flat_forms if form.replace(".", "").replace("-", "") == compact)
+
+
+def typo(name: Name) -> Signal | None:
+    """One or two keystrokes away from an official name (cxmen, chinasafty)."""
+    if name.closest_official is None:
+        return None
+    written, official, distance = name.closest_official
+    target = name.lex.typo_targets[official]
+    return (_reason("typo",
+                    f"与官方名称 {official} 只差 {distance} 个字符（{written}），像是打错字的仿冒",
+                    f"{distance} keystroke(s) away from the official name {official} ({written}): a typosquat"),
+            target)
+
+
+def _closest_official(lex: Lexicon, text: str) -> tuple[str, str, int] | None:
+    """(text, the official string it mistypes, edit distance), or None.
+
+    Short official strings allow fewer edits than long ones; one extractOne call over all of them
+    answers nearly every name, the long ones are asked again only when a short one took the slot.
+    """
+    if len(text) not in lex.typo_lengths:
+        return None
+    best = process.extractOne(text, lex.typo_words, scorer=OSA.distance,
+                              score_cutoff=lex.weights["typo_max_distance_long"])
+    if best and len(best[0]) < lex.weights["typo_long_length"] and best[1] > lex.weights["typo_max_distance_short"]:
+        best = process.extractOne(text, lex.typo_long, scorer=OSA.distance,
+                                  score_cutoff=lex.weights["typo_max_distance_long"])
+    if best and best[0] not in text:        # written out whole, it is a combination, not a typo
+        return text, best[0], best[1]
+    return None
+
+
+def homoglyph(name: Name) -> Signal | None:
+    """Look-alike characters (Cyrillic, accents, rn for m, 0 for o) that spell a target's words."""
+    if name.plain == name.core:
+        return None
+    spelled, plain = name.words, name.plain_words
+    new_targets = set(spelled.target_words()) - set(plain.target_words())
+    new_gov = len(spelled.gov) > len(plain.gov)
+    official_form = name.lex.flat_pattern.search(name.core) and not name.lex.flat_pattern.search(name.plain)
+    if not (new_targets or new_gov or official_form):
+        return None
+    target = spelled.target_words()[sorted(new_targets)[0]] if new_targets else None
+    return (_reason("homoglyph",
+                    f"用形近字符冒充：{name.plain} 读作 {name.core}",
+                    f"look-alike characters: {name.plain} reads as {name.core}"),
+            target)
+
+
+def gov_suffix_in_name(name: Name) -> Signal | None:
+    """gov.cn, the suffix only government bodies can use, inside a name that is not under gov.cn."""
+    match = _GOV_SUFFIX_INSIDE.search(name.deconfused_host)
+    if not match:
+        return None
+    return (_reason("gov-suffix-in-name",
+                    f"域名中夹带政府后缀 gov.cn（{match.group(0).rstrip('.-_')}），但不是 .gov.cn 域名",
+                    f"carries the government suffix gov.cn ({match.group(0).rstrip('.-_')}) but is not under gov.cn"),
+            None)
+
+
+def gov_in_name(name: Name) -> Signal | None:
+    """gov / 政府 / 国家 as a word of a name that is not a government's."""
+    gov = name.words.gov
+    if not gov or name.suffix.split(".")[0] in FOREIGN_GOVERNMENT_LABELS:
+        return None
+    shown = "、".join(dict.fromkeys(gov))
+    return (_reason("gov-in-name",
+                    f"非政府域名中出现“政府”字样（{shown}）",
+                    f"claims to be government ({', '.join(dict.fromkeys(gov))}) without a government suffix"),
+            None)
+
+
+def combosquat(name: Name) -> Signal | None:
+    """A target's (or the government's) word joined with a query word or another target word: memchaxun, tzzyczz."""
+    words = name.words
+    named = list(words.target_words()) + words.gov
+    joined = words.query or named[1:len(words.target_words())]
+    if not named or not joined:
+        return None
+    target = next(iter(words.target_words().values()), None)
+    pair = f"{named[0]} + {joined[0]}"
+    return (_reason("combosquat",
+                    f"把目标机构的名称与“查询/证书”类词语组合（{pair}）",
+                    f"joins a target's or the government's name with a query/certificate word ({pair})"),
+            _query_site(target))
+
+
+def _query_site(target: Target | None) -> Target | None:
+    if target is not None and target.query_site:
+        return target_by_key(target.query_site)
+    return target
+
+
+def target_pinyin(name: Name) -> Signal | None:
+    """A target's pinyin or abbreviation as a word of the name: mem, tzzy, yjglb, aqsc."""
+    found = name.words.targets_pinyin
+    if not found:
+        return None
+    word, target = next(iter(found.items()))
+    shown = ", ".join(found)
+    return (_reason("target-pinyin",
+                    f"含有 {target.short_name} 的拼音或缩写（{shown}）",
+                    f"contains the pinyin or abbreviation of {target.key} ({shown})"),
+            target)
+
+
+def target_chinese(name: Name) -> Signal | None:
+    """A target's Chinese words in an IDN name: 特种作业, 应急管理."""
+    found = name.words.targets_chinese
+    if not found:
+        return None
+    word, target = next(iter(found.items()))
+    shown = "、".join(found)
+    return (_reason("target-chinese",
+                    f"中文域名 {name.unicode} 含有 {target.short_name} 的关键词（{shown}）",
+                    f"Chinese name {name.unicode} contains keywords of {target.key} ({shown})"),
+            target)
+
+
+def tld_swap(name: Name) -> Signal | None:
+    """An official registrable label under another suffix: mem.top, chinasafety.com."""
+    label = name.lex.deconfuse(name.label)
+    target = name.lex.official_labels.get(label)
+    if target is None or name.lex.official_suffixes[label] == name.suffix:
+        return None
+    official = f"{label}.{name.lex.official_suffixes[label]}"
+    return (_reason("tld-swap",
+                    f"使用官方域名 {official} 的主体部分，但换了后缀（.{name.suffix}）",
+                    f"the official label of {official} under another suffix (.{name.suffix})"),
+            target)
+
+
+def tld_risk(name: Name) -> Reason | None:
+    """Amplifier: a cheap or abuse-prone suffix."""
+    risky = name.lex.weights["tld_risk"]
+    points = risky.get(name.suffix) or risky.get(name.suffix.rsplit(".", 1)[-1])
+    if not points:
+        return None
+    return Reason("tld-risk", points, f"使用廉价或常被滥用的后缀 .{name.suffix}",
+                  f"cheap or abuse-prone suffix .{name.suffix}")
+
+
+def digits_hyphens(name: Name) -> Reason | None:
+    """Amplifier: two or more hyphens, or digits, in the registrable label (cx-mem-gov-2024)."""
+    label = name.plain.rsplit(".", 1)[-1]
+    if label.count("-") < 2 and not any(char.isdigit() for char in label):
+        return None
+    return _reason("digits-hyphens", f"主体部分含多个横线或数字（{label}）",
+                   f"several hyphens or digits in the registrable label ({label})")
+
+
+# Signals that tie a name to a target or to the government, strongest idea first.
+SIGNALS = (official_as_subdomain, dots_to_dashes, typo, homoglyph, gov_suffix_in_name, gov_in_name,
+           combosquat, target_pinyin, target_chinese, tld_swap)
+# Signals that only add to a name that already carries one of SIGNALS.
+AMPLIFIERS = (tld_risk, digits_hyphens)
+
+
+# ---------------------------------------------------------------- the score
+
+def score_domain(name: str) -> DomainResult:
+    """Score one name (a host or a URL) for imitation of a protected site. Never raises on bad input."""
+    try:
+        host = normalize_host(name)
+    except ValueError as err:
+        return _not_a_host(name, str(err))
+    ascii_host = host.ascii
+    if (ascii_host[-1].isdigit() or ":" in ascii_host) and is_ip_literal(ascii_host):
+        return DomainResult(ascii_host, 0, UNRELATED, None, [Reason(
+            "ip-literal", 0, "这是IP地址，不是域名", "an IP address, not a domain name")])
+    lex = lexicon()
+    parts = EXTRACT(ascii_host)
+    if _is_official(lex, ascii_host, parts):
+        return _official(ascii_host, host.unicode)
+    parsed = parse_name(ascii_host, host.unicode, parts, lex)
+    if not lex.anchor_pattern.search(parsed.core) and parsed.closest_official is None:
+        return DomainResult(ascii_host, 0, UNRELATED, None, [])
+    return _scored(parsed)
+
+
+def _is_official(lex: Lexicon, ascii_host: str, parts) -> bool:
+    return (ascii_host in lex.official_hosts or f"{parts.domain}.{parts.suffix}" in lex.official_domains
+            or ascii_host.endswith(lex.government_endings) or ascii_host in GOVERNMENT_SUFFIXES)
+
+
+def _scored(name: Name) -> DomainResult:
+    fired = [signal for signal in (check(name) for check in SIGNALS) if signal is not None]
+    if not fired:
+        return DomainResult(name.host, 0, UNRELATED, None, [])
+    reasons = [reason for reason, _ in fired]
+    reasons += [reason for reason in (amplify(name) for amplify in AMPLIFIERS) if reason is not None]
+    score = max(0, min(100, sum(reason.points for reason in reasons)))
+    verdict = LOOKALIKE if score >= name.lex.weights["lookalike_threshold"] else UNRELATED
+    return DomainResult(name.host, score, verdict, _strongest_target(fired), reasons)
+
+
+def _strongest_target(fired: list[Signal]) -> str | None:
+    """The target of the strongest signal that names one (ties: the combosquat's query site, then file order)."""
+    named = [(reason.points, target) for reason, target in fired if target is not None]
+    if not named:
+        return None
+    top = max(points for points, _ in named)
+    order = {target.key: rank for rank, target in enumerate(targets())}
+    return min((target for points, target in named if points == top), key=lambda t: order[t.key]).key
+
+
+def _official(ascii_host: str, unicode_host: str) -> DomainResult:
+    target = target_for_host(ascii_host)
+    if target is not None:
+        return DomainResult(ascii_host, 0, OFFICIAL, target.key, [Reason(
+            "official-host", 0, f"{target.short_name}（{target.owner}）的官方域名",
+            f"official host of {target.key} ({target.owner})")])
+    suffix = next(s for s in GOVERNMENT_SUFFIXES if ascii_host == s or ascii_host.endswith("." + s))
+    shown = normalize_host(suffix).unicode
+    return DomainResult(ascii_host, 0, OFFICIAL, None, [Reason(
+        "government-suffix", 0, f"{unicode_host} 在 .{shown} 下，只有经审核的政府或公共机构才能注册",
+        f"{unicode_host} is under .{shown}, which only vetted government or public bodies can register")])
+
+
+def _registered(name: Name) -> str:
+    return f"{name.label}.{name.suffix}" if name.suffix else name.host
+
+
+def _not_a_host(name, message: str) -> DomainResult:
+    echoed = name if isinstance(name, str) else repr(name)
+    if len(echoed) > ECHO_LIMIT:
+        echoed = echoed[:ECHO_LIMIT] + "…"
+    return DomainResult(echoed, 0, UNRELATED, None, [Reason("not-a-host-name", 0, f"不是有效的域名：{message}", message)])
