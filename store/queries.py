@@ -13,7 +13,7 @@ from fakegov.clock import now_utc
 DECIDED = ("confirmed", "not_fake", "referred", "block_requested", "blocked", "reappeared")
 
 
-def _json(value) -> str:
+def as_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
@@ -21,7 +21,7 @@ def _json(value) -> str:
 
 def start_run(db: sqlite_utils.Database, kind: str, args: dict, pid: int, started_by: str | None = None) -> int:
     return db["crawl_runs"].insert({
-        "kind": kind, "started_at": now_utc(), "status": "running", "args": _json(args),
+        "kind": kind, "started_at": now_utc(), "status": "running", "args": as_json(args),
         "pid": pid, "started_by": started_by}).last_pk
 
 
@@ -33,7 +33,7 @@ def reopen_run(db: sqlite_utils.Database, run_id: int, pid: int) -> None:
 def save_run_progress(db: sqlite_utils.Database, run_id: int, counts: dict, errors: list, notes: list,
                       warc: str | None = None) -> None:
     db.execute("UPDATE crawl_runs SET counts = ?, errors = ?, notes = ?, warc = coalesce(?, warc) "
-               "WHERE id = ?", [_json(counts), _json(errors), _json(notes), warc, run_id])
+               "WHERE id = ?", [as_json(counts), as_json(errors), as_json(notes), warc, run_id])
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, status: str) -> None:
@@ -105,7 +105,7 @@ def add_discovery(db: sqlite_utils.Database, site: int, url: int | None, run_id:
     return db["discoveries"].insert({
         "site_id": site, "url_id": url, "run_id": run_id, "source": source, "engine": engine,
         "keyword": keyword, "rank": rank, "ad": None if ad is None else int(ad),
-        "detail": _json(detail or {}), "found_at": now_utc()}).last_pk
+        "detail": as_json(detail or {}), "found_at": now_utc()}).last_pk
 
 
 def add_tip(db: sqlite_utils.Database, url: str, source: str | None, reporter: str | None,
@@ -118,7 +118,7 @@ def add_tip(db: sqlite_utils.Database, url: str, source: str | None, reporter: s
 
 def add_capture(db: sqlite_utils.Database, row: dict) -> int | None:
     """Insert a capture; None if this run already holds one for the URL (a resumed crawl)."""
-    row = {key: (_json(value) if isinstance(value, (dict, list)) else value) for key, value in row.items()}
+    row = {key: (as_json(value) if isinstance(value, (dict, list)) else value) for key, value in row.items()}
     row.setdefault("fetched_at", now_utc())
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
@@ -168,7 +168,7 @@ def mark_site_reachability(db: sqlite_utils.Database, site: int, up: bool) -> No
 # -- DNS and WHOIS ---------------------------------------------------------------------------
 
 def record_dns(db: sqlite_utils.Database, name: str, answers: dict, rcode: str, resolver: str | None) -> None:
-    db["dns_lookups"].insert({"name": name, "answers": _json(answers), "rcode": rcode, "resolver": resolver,
+    db["dns_lookups"].insert({"name": name, "answers": as_json(answers), "rcode": rcode, "resolver": resolver,
                               "looked_up_at": now_utc()})
 
 
@@ -178,7 +178,7 @@ def record_whois(db: sqlite_utils.Database, domain: str, parsed: dict | None, ra
     db["whois"].insert({
         "domain": domain, "fetched_at": now_utc(), "raw_sha256": raw_sha256, "found": parsed.get("found"),
         "registrar": parsed.get("registrar"), "created": parsed.get("created"), "expires": parsed.get("expires"),
-        "status": _json(parsed.get("status") or []), "name_servers": _json(parsed.get("name_servers") or []),
+        "status": as_json(parsed.get("status") or []), "name_servers": as_json(parsed.get("name_servers") or []),
         "registrant": parsed.get("registrant"), "error": error})
 
 

@@ -10,7 +10,7 @@ import sqlite_utils
 from fakegov.clock import now_utc
 from fakegov.errors import UserError
 from store.db import connect, migrate
-from store.evidence import Evidence
+from store.evidence import Evidence, Stored
 
 DB_NAME = "fakegov.sqlite"
 
@@ -28,10 +28,14 @@ class Store:
     def put_evidence(self, data: bytes, media_type: str | None = None) -> str:
         """Store bytes as evidence and register their hashes; returns the SHA-256."""
         stored = self.evidence.put(data)
+        self.register_evidence(stored, media_type)
+        return stored.sha256
+
+    def register_evidence(self, stored: Stored, media_type: str | None = None) -> None:
+        """Record the hashes of a file already in the evidence folder (the file first, then its row)."""
         self.db.execute(
             "INSERT OR IGNORE INTO evidence_files (sha256, sm3, size, media_type, stored_at) "
             "VALUES (?, ?, ?, ?, ?)", [stored.sha256, stored.sm3, stored.size, media_type, now_utc()])
-        return stored.sha256
 
     def close(self) -> None:
         self.db.close()
