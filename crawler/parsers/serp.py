@@ -151,7 +151,7 @@ def _anchor_around(heading):
 def _heading_title(heading, anchor) -> str:
     """A result's title: its link's text when the link sits inside the heading, else the heading's
     text (some cards wrap the heading and a whole summary in one link)."""
-    if anchor is not None and heading is not None and heading in anchor.iterancestors():
+    if anchor is not None and heading is not None and anchor in heading.iterancestors():
         return _text(heading)
     return _text(anchor) or _text(heading)
 
@@ -196,6 +196,7 @@ class _Engine:
     domains: tuple[str, ...]        # hosts that belong to the engine itself
     redirect_paths: tuple[str, ...] # paths of its click-through redirect links
     next_link: CSSSelector
+    next_text: str = ""             # the next-page link's text, where previous-page links look the same
     snippet: list[CSSSelector]
 
     def block_reason(self, doc, url: str | None) -> str | None:
@@ -209,6 +210,8 @@ class _Engine:
 
     def next_url(self, doc, base: str) -> str | None:
         for anchor in self.next_link(doc):
+            if self.next_text not in _text(anchor):
+                continue
             url = _absolute(anchor.get("href"), base)
             if url:
                 return url
@@ -239,7 +242,8 @@ class _Baidu(_Engine):
     redirect_paths = ("/link", "/baidu.php")
     containers = _css("#content_left .result, #content_left .result-op, #content_left .c-container, "
                       "#content_left [data-tuiguang]")
-    next_link = _css("#page a.n")
+    next_link = _css("#page a.n, #page a")
+    next_text = "下一页"
     snippet = [_css(s) for s in (".c-abstract", "[class*=summary-text]", "[class*=content-right]",
                                  "[class*=abstract]", ".c-span-last")]
     # `mu` and `data-url` carry the target; ads carry `data-landurl`; some templates keep it in data-log.
@@ -440,7 +444,7 @@ class _Bing(_Engine):
             if "b_algo" in classes:
                 blocks, is_ad = [entry], False
             elif "b_ad" in classes:
-                blocks, is_ad = [li for li in entry.iter("li") if li.find(".//h2") is not None] or [entry], True
+                blocks, is_ad = [li for li in entry.iterdescendants("li") if li.find(".//h2") is not None] or [entry], True
             else:
                 continue
             for block in blocks:
