@@ -19,7 +19,7 @@ import binascii
 import html as html_entities
 import re
 from dataclasses import asdict, dataclass
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -168,6 +168,13 @@ def _any_reference(doc, fragments: tuple[str, ...]) -> str | None:
     return None
 
 
+def _unbase64(value: str) -> str | None:
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+
+
 def _title_of(doc) -> str:
     title = doc.find(".//title")
     return _text(title)
@@ -302,7 +309,7 @@ class _Sogou(_Engine):
     name = "sogou"
     search_url = "https://www.sogou.com/web"
     domains = ("sogou.com",)
-    redirect_paths = ("/link",)
+    redirect_paths = ("/link", "/bill_cpc")
     containers = _css("div.vrwrap, div.rb")
     next_link = _css("#sogou_next")
     snippet = [_css(s) for s in (".space-txt", ".str_info", ".str-text-info", "[class*=text-layout]",
@@ -364,14 +371,14 @@ class _So360(_Engine):
     def block_reason(self, doc, url):
         if url and _host(url) == "qcaptcha.so.com":
             return f"redirected to 360's captcha ({url})"
-        reference = _any_reference(doc, ("qcaptcha.so.com",))
-        if reference:
-            return f"360's captcha page ({reference})"
+        reference = _any_reference(doc, ("qcaptcha",))
+        if reference or doc.get_element_by_id("qcaptcha", None) is not None:
+            return f"360's captcha page ({reference or 'qcaptcha'})"
         return None
 
     def results(self, doc, base):
-        organic = set(self.organic(doc))
-        listed = organic | set(self.ads(doc))
+        ads = set(self.ads(doc))
+        listed = ads | set(self.organic(doc))
         candidates = [e for e in doc.iter("li") if e in listed]
         found = []
         for container in candidates:
@@ -379,7 +386,7 @@ class _So360(_Engine):
             if anchor is None:
                 continue
             title = _text(anchor)
-            is_ad = container not in organic or _has_ad_label(container, anchor)
+            is_ad = container in ads or _has_ad_label(container, anchor)
             target = self._target(anchor, base)
             result = self.found(container, anchor, title, target, base, is_ad)
             if result:
@@ -457,17 +464,14 @@ class _Bing(_Engine):
         return found
 
     def decoded_target(self, href):
-        """Bing's /ck/a and /aclick links carry the target in `u`: "a1" + base64url, or plain."""
+        """Bing's click links carry the target in `u`: /ck/a as "a1" + base64url, /aclick as base64
+        of the (percent-encoded) URL. Only a decoded value that is an http(s) URL is taken."""
         for value in parse_qs(urlsplit(href).query).get("u", []):
-            candidate = value
-            if value.startswith("a1"):
-                encoded = value[2:]
-                try:
-                    candidate = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode("utf-8")
-                except (binascii.Error, UnicodeDecodeError):
-                    continue
-            if urlsplit(candidate).scheme in ("http", "https") and urlsplit(candidate).netloc:
-                return candidate
+            payload = value[2:] if value.startswith("a1") else value
+            for candidate in (value, _unbase64(payload)):
+                candidate = unquote(candidate) if candidate and candidate[:8].lower().startswith("http%3a") else candidate
+                if candidate and urlsplit(candidate).scheme in ("http", "https") and urlsplit(candidate).netloc:
+                    return candidate
         return None
 
     def empty_reason(self, doc):
@@ -513,8 +517,9 @@ def parse_serp(engine: str, html: str | bytes, url: str | None = None) -> SerpPa
                            f"{_title_of(doc)[:80]!r}")
 
 
-_SCRIPT_REDIRECT = re.compile(
-    r"""(?:window\.|document\.|top\.)?location(?:\.href)?(?:\.replace\(|\.assign\(|\s*=\s*)\s*(["'])(.+?)\1""")
+# Tried in this order: a page may also assign location.href for tracking before it jumps.
+_LOCATION_REPLACE = re.compile(r"""location\.replace\(\s*(["'])(.+?)\1\s*\)""")
+_LOCATION_ASSIGN = re.compile(r"""location(?:\.href)?\s*=\s*(["'])(.+?)\1""")
 _META_REFRESH = re.compile(r"""<meta[^>]+http-equiv\s*=\s*["']?refresh["']?[^>]*>""", re.IGNORECASE)
 _REFRESH_URL = re.compile(r"""url\s*=\s*['"]?([^'">\s]+)""", re.IGNORECASE)
 
@@ -523,8 +528,9 @@ def resolve_redirect_answer(status: int, headers, body: bytes | str, base: str |
     """The target an engine's redirect endpoint (e.g. baidu.com/link?url=…) sends the browser to.
 
     Reads a 3xx `Location` header, or a 200 page that moves on with `window.location.replace("…")`
-    or a `<meta http-equiv="refresh">`. `headers` may be any mapping (Scrapy's bytes headers too).
-    None if the answer does not redirect.
+    or a `<meta http-equiv="refresh">` (or, failing both, `location.href = "…"`). `headers` may be
+    any mapping (Scrapy's bytes headers too); `base` resolves relative targets. None if the answer
+    does not redirect.
     """
     if 300 <= status < 400:
         location = _header(headers, "location")
@@ -532,7 +538,7 @@ def resolve_redirect_answer(status: int, headers, body: bytes | str, base: str |
     if status != 200:
         return None
     text = decode_html(body) if isinstance(body, bytes) else body
-    match = _SCRIPT_REDIRECT.search(text)
+    match = _LOCATION_REPLACE.search(text)
     if match:
         return _absolute(_unescape_js(match.group(2)), base or "")
     for tag in _META_REFRESH.findall(text):
@@ -540,7 +546,8 @@ def resolve_redirect_answer(status: int, headers, body: bytes | str, base: str |
         target = _REFRESH_URL.search(html_entities.unescape(content.group(2))) if content else None
         if target:
             return _absolute(target.group(1), base or "")
-    return None
+    match = _LOCATION_ASSIGN.search(text)
+    return _absolute(_unescape_js(match.group(2)), base or "") if match else None
 
 
 def _header(headers, name: str) -> str | None:
