@@ -21,6 +21,7 @@ server = pytest.importorskip("fixtures.server", reason="the simulated world (fix
 QUERY = "特种作业操作证查询"
 BLOCKED_QUERY = "电工证 包过"
 UNKNOWN_QUERY = "没有这个查询词xqzv"
+ENGINE_DOMAINS = ("baidu.com", "sogou.com", "so.com", "bing.com")
 SEARCH_URLS = {
     "baidu": "http://www.baidu.com/s?wd={q}",
     "sogou": "http://www.sogou.com/web?query={q}",
@@ -92,6 +93,12 @@ def fetch(network, url: str, follow: bool = False):
     raise AssertionError(f"too many redirects from {url}")
 
 
+def on_engine(url: str) -> bool:
+    """The engines' own cards (news boxes, encyclopedias) point back at the engine itself."""
+    host = urlsplit(url).hostname or ""
+    return any(host == domain or host.endswith("." + domain) for domain in ENGINE_DOMAINS)
+
+
 def real_target(network, result) -> str:
     """The result's target: given by the page, or read from the answer of its redirect link."""
     if result.url != result.redirect:
@@ -124,9 +131,8 @@ def test_every_result_and_ad_is_found_with_its_target(small_world, engine):
         assert [r.rank for r in page.results] == list(range(1, len(page.results) + 1))
         for result in page.results:
             target = real_target(network, result)
-            on_engine = urlsplit(target).hostname.endswith(("baidu.com", "sogou.com", "so.com", "bing.com"))
-            if on_engine and not result.ad:
-                continue               # the engine's own cards (news box) point back at the engine
+            if on_engine(target) and not result.ad:
+                continue
             (ads if result.ad else organic).append((target, result.title))
     expected = ORGANIC + ([BING_ONLY] if engine == "bing" else [])
     assert [url for url, _ in organic] == [url for url, _ in expected]
@@ -149,3 +155,28 @@ def test_unknown_query_gives_the_engines_no_results_page(small_world, engine):
     status, _, body, final = fetch(small_world.network, url, follow=True)
     page = parse_serp(engine, body, url=final)
     assert (status, page.status) == (200, "empty"), page.reason
+
+
+def test_bundled_world_first_pages(world):
+    """Every query of the bundled world, on every engine: blocks, results and ads as its search toml says."""
+    queries = world.world.queries
+    if not queries:
+        pytest.skip("the bundled world has no search/*.toml yet")
+    for q, query in queries.items():
+        for engine in ENGINES:
+            url = SEARCH_URLS[engine].format(q=quote(q))
+            _, _, body, final = fetch(world.network, url, follow=True)
+            page = parse_serp(engine, body, url=final)
+            organic, ads = query.for_engine(engine)
+            if engine in query.blocked:
+                assert page.status == "blocked", (q, engine)
+                continue
+            if not organic and not ads:
+                assert page.status == "empty", (q, engine)
+                continue
+            assert page.status == "ok", (q, engine, page.reason)
+            found = [(real_target(world.network, r), r.ad) for r in page.results]
+            found = [(target, ad) for target, ad in found if ad or not on_engine(target)]
+            expected = [r.url for r in organic[:10] if not on_engine(r.url)]
+            assert [t for t, ad in found if not ad] == expected, (q, engine)
+            assert sorted(t for t, ad in found if ad) == sorted(r.url for r in ads[:3]), (q, engine)
