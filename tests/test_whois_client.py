@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import socketserver
 import threading
@@ -11,6 +12,8 @@ import pytest
 from crawler.parsers.whois import parse_whois
 from crawler.whois import PinnedWhoisClient, WhoisLookupError, fetch_whois
 from fakegov.network import Network
+
+ISO_WITH_ZONE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 
 ANSWERS = {
     "cx-mem-gov.cn": "Domain Name: cx-mem-gov.cn\r\nDomain Status: ok\r\nSponsoring Registrar: 测试注册商\r\n"
@@ -85,3 +88,32 @@ def test_a_server_that_never_answers_times_out():
 def test_bad_names_are_refused_before_any_query(name):
     with pytest.raises(WhoisLookupError):
         fetch_whois(name, Network(whois=("127.0.0.1", 9)))
+
+
+def test_every_answer_of_the_bundled_world(world):
+    """Each whois/<domain>.txt of the bundled world comes back verbatim and parses as that domain."""
+    if not world.world.whois:
+        pytest.skip("the bundled world has no whois/ answers yet")
+    for domain, answer in world.world.whois.items():
+        raw = fetch_whois(domain, world.network)
+        assert raw == answer.decode("utf-8"), domain
+        record = parse_whois(raw, domain=domain)
+        assert record["domain"] == domain and record["found"] is True, domain
+        assert ISO_WITH_ZONE.fullmatch(record["created"]), (domain, record["created"])
+        if domain.endswith(".cn"):
+            assert record["created"].endswith("+08:00"), domain
+
+
+def test_blocked_hosts_show_server_hold(world):
+    held = [name for name, host in world.world.hosts.items() if host.state == "blocked"]
+    if not held:
+        pytest.skip("the bundled world has no blocked hosts yet")
+    for name in held:
+        record = parse_whois(fetch_whois(name, world.network), domain=name)
+        assert "serverHold" in record["status"], name
+
+
+def test_world_without_an_answer_says_not_found(world):
+    for name in ("no-such-fake-xqzv.cn", "no-such-fake-xqzv.com"):
+        record = parse_whois(fetch_whois(name, world.network), domain=name)
+        assert record["found"] is False and record["status"] == ["not found"]
