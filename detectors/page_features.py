@@ -1,0 +1,373 @@
+"""Everything the page signals look at, read from one page in one pass over its markup (lxml):
+title, visible text, structure, forms, assets, links, favicon, contacts, analytics ids, identity."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import itertools
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+import mmh3
+import tlsh
+
+from detectors.identity import IdentityMarkers, find_identity
+from detectors.names import normalize_host, site_key
+from detectors.page_contacts import find_analytics, find_contacts
+from detectors.page_words import WORDS
+from detectors.textnorm import normalize_text
+
+# A hostile 10 MB page is read as far as a real page ever goes; the rest cannot change a verdict.
+MAX_HTML_CHARS = 2_000_000
+MAX_ELEMENTS = 20_000
+MAX_SCRIPT_CHARS = 300_000
+FOOTER_CHARS = 600       # the end of the text, where footers without a class name sit
+DOM_SHINGLE = 3
+
+_BLOCK_TAGS = frozenset("p div br li tr td th h1 h2 h3 h4 h5 h6 table ul ol dl dt dd form section article "
+                        "header footer nav aside blockquote pre hr option button label title".split())
+_INVISIBLE_TAGS = ("script", "style", "noscript", "template")
+_FIELD_TAGS = frozenset(("input", "select", "textarea"))
+_IGNORED_INPUT_TYPES = frozenset(("hidden", "submit", "button", "reset", "image", "checkbox", "radio", "file"))
+_MASTHEAD_HINTS = re.compile("header|logo|banner|top|title|foot|copyright|bottom", re.I)
+_HEADINGS = frozenset(("h1", "h2", "h3", "footer", "header"))
+_QR_HINTS = tuple(WORDS["contacts"]["qr_hints"])
+MAX_TABLES = 60
+
+# Content hashes in bundler output (app.3f2a1b9c.js, index-BXk2_9aQ.js) vary per build; the names do not.
+_ASSET_HASH = re.compile(r"[.-](?=[0-9a-z_]{8,}\.)(?=[^.]*\d)[0-9a-z_]{8,}(?=\.)|[.-][0-9a-f]{6,}(?=\.)", re.I)
+# Three patterns, each starting with a literal, so the regex engine can skip ahead on long pages.
+_API_PATH = re.compile(r"/(?:prod-api|dev-api|api|cms)/[\w./-]{3,80}")
+_DO_METHOD = re.compile(r"\.do\?method=\w+")
+_DO_NAME = re.compile(r"[\w/]{1,80}$")
+_PROMPT = re.compile(r"请(?:输入|选择|填写)[\u4e00-\u9fff]{2,10}")
+_JS_STRING = re.compile(r"""["'`]([^"'`\n<>]{0,40}[\u4e00-\u9fff][^"'`\n<>]{0,40})["'`]""")
+_PHRASE_TRIM = " :：*＊·-|"
+
+
+@dataclass
+class FormField:
+    tag: str
+    type: str
+    name: str
+    id: str
+    placeholder: str
+    label: str          # aria-label or title attribute
+
+    def tokens(self) -> set[str]:
+        return {normalize_text(v).lower() for v in (self.name, self.id, self.placeholder, self.label) if v}
+
+
+@dataclass
+class Form:
+    action: str          # absolute URL ("" for inputs outside any <form>)
+    method: str
+    action_host: str     # "" when the form posts to the page itself
+    fields: list[FormField]
+    text: str            # the form's visible text (its labels), normalised
+
+    def tokens(self) -> set[str]:
+        return set().union(*(f.tokens() for f in self.fields)) if self.fields else set()
+
+
+@dataclass
+class PageFeatures:
+    url: str
+    host: str                       # ASCII host of the URL ("" if none)
+    title: str = ""
+    text: str = ""                  # visible text, normalised, one line per block
+    masthead: str = ""              # title, headings, header and footer: how the page presents itself
+    dom_shingles: frozenset[int] = frozenset()
+    forms: list[Form] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)         # script/style/image paths, build hashes removed
+    asset_urls: list[str] = field(default_factory=list)     # the same, as written in the page
+    phrases: set[str] = field(default_factory=set)          # prompts, labels, script strings, API paths
+    hrefs: list[str] = field(default_factory=list)
+    link_hosts: list[str] = field(default_factory=list)     # hosts of links to other sites
+    internal_links: int = 0
+    favicon_href: str = ""
+    favicon_mmh3: int | None = None
+    tlsh: str | None = None
+    qr_images: list[str] = field(default_factory=list)
+    contacts: list[tuple[str, str]] = field(default_factory=list)
+    analytics: list[tuple[str, str]] = field(default_factory=list)
+    identity: IdentityMarkers = field(default_factory=IdentityMarkers)
+    markup_tokens: set[str] = field(default_factory=set)   # class and id values
+    tables: list[tuple[str, str]] = field(default_factory=list)   # (class, text) of each table
+    app_shell: bool = False         # a single-page app before JavaScript ran (<div id="app"> + scripts)
+    truncated: bool = False
+
+    @property
+    def indicators(self) -> list[tuple[str, str]]:
+        """Values that tie sites together, as (kind, value): analytics ids, identity numbers,
+        form back ends, favicon hash. Contacts are kept apart in .contacts."""
+        pairs = list(self.analytics) + self.identity.indicators()
+        pairs += [("form-action-host", f.action_host) for f in self.forms if f.action_host]
+        if self.favicon_mmh3 is not None:
+            pairs.append(("favicon-mmh3", str(self.favicon_mmh3)))
+        return list(dict.fromkeys(pairs))
+
+    def to_dict(self) -> dict:
+        """A JSON-ready summary for evidence records (no shingles or full text)."""
+        return {
+            "title": self.title, "forms": [{"action": f.action, "method": f.method,
+                                            "fields": [vars(x) for x in f.fields]} for f in self.forms],
+            "assets": self.assets, "link_hosts": self.link_hosts, "favicon_href": self.favicon_href,
+            "favicon_mmh3": self.favicon_mmh3, "tlsh": self.tlsh, "qr_images": self.qr_images,
+            "app_shell": self.app_shell, "truncated": self.truncated,
+        }
+
+
+@functools.lru_cache(maxsize=8192)
+def host_of(url: str) -> str:
+    """The ASCII host of a URL, or "" when it has none that is a valid host name."""
+    try:
+        netloc_host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    except ValueError:
+        return ""
+    return _ascii_host(netloc_host) if netloc_host else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _ascii_host(name: str) -> str:
+    try:
+        return normalize_host(name).ascii
+    except ValueError:
+        return ""
+
+
+def favicon_hash(data: bytes) -> int:
+    """Shodan's favicon hash: MurmurHash3 (32-bit, signed) of the base64 text with its line breaks."""
+    return mmh3.hash(base64.encodebytes(data))
+
+
+def normalize_asset(src: str, base_url: str = "") -> str:
+    """An asset path without host, query and build hash, lower case: "/static/js/app.js"."""
+    try:
+        path = urlsplit(urljoin(base_url, src.strip())).path.lower()
+    except ValueError:
+        return ""
+    return _ASSET_HASH.sub("", path)
+
+
+_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+
+
+def html_tlsh(html: str) -> str | None:
+    """TLSH of the markup with digits and white space folded (dates and ids change, layout does not)."""
+    folded = b" ".join(html.encode("utf-8", "replace").split()).translate(_DIGITS_TO_ZERO)
+    digest = tlsh.hash(folded)
+    return None if digest in ("", "TNULL") else digest
+
+
+def phrase(value: str) -> str:
+    """A label or prompt as compared: normalised, without decoration around it."""
+    return normalize_text(value).strip(_PHRASE_TRIM)
+
+
+def api_paths(source: str) -> set[str]:
+    """Back-end paths named in markup or scripts: /prod-api/..., certQuery.do?method=..., /GetImg."""
+    found = set(_API_PATH.findall(source))
+    for match in _DO_METHOD.finditer(source):
+        name = _DO_NAME.search(source, max(0, match.start() - 80), match.start())
+        found.add((name[0] if name else "") + match[0])
+    if "/GetImg" in source:
+        found.add("/GetImg")
+    return found
+
+
+def script_phrases(script: str) -> set[str]:
+    """Chinese string literals, prompts and API paths in JavaScript (what an SPA renders later)."""
+    script = script[:MAX_SCRIPT_CHARS]
+    found = {phrase(m) for m in _JS_STRING.findall(script)} | {phrase(m) for m in _PROMPT.findall(script)}
+    found |= api_paths(script)
+    return {p for p in found if 2 <= len(p) <= 60}
+
+
+def _parse(html: str):
+    """The document root, or None for markup lxml cannot make a document of (empty, binary junk)."""
+    if not html.strip():
+        return None
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    try:
+        return lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+class _Walk:
+    """The one pass over the elements: collects what needs the markup before text is taken out."""
+
+    def __init__(self, features: PageFeatures):
+        self.features = features
+        self.tokens: list[str] = []
+        self.fields_outside_forms: list[FormField] = []
+        self.forms: list[tuple[lxml.html.HtmlElement, list[FormField]]] = []
+        self.masthead: list[lxml.html.HtmlElement] = []
+        self.tables: list[lxml.html.HtmlElement] = []
+        self.scripts: list[str] = []
+        self.app_root = False
+        self.form_fields: dict = {}
+
+    def run(self, root) -> None:
+        handlers = {"script": self._on_script, "link": self._on_link, "img": self._on_img, "a": self._on_a,
+                    "table": self.tables.append, "form": self._on_form,
+                    "input": self._on_field, "select": self._on_field, "textarea": self._on_field}
+        tokens, markup = self.tokens, self.features.markup_tokens
+        for el in itertools.islice(root.iter(), MAX_ELEMENTS):
+            tag = el.tag
+            if not isinstance(tag, str):
+                continue
+            css, ident = el.get("class"), el.get("id")
+            classes = css.split() if css else ()
+            tokens.append(f"{tag}.{classes[0]}" if classes else tag)
+            if classes:
+                markup.update(classes)
+            if ident:
+                markup.add(ident)
+                self.app_root = self.app_root or ident in ("app", "root")
+            if tag in _BLOCK_TAGS:
+                el.tail = "\n" + (el.tail or "")
+            handler = handlers.get(tag)
+            if handler:
+                handler(el)
+            if tag in _HEADINGS or ((css or ident) and _MASTHEAD_HINTS.search(f"{css} {ident}")):
+                self.masthead.append(el)
+
+    def _on_form(self, el):
+        self.form_fields[el] = []
+        self.forms.append((el, self.form_fields[el]))
+
+    def _add_asset(self, src: str) -> None:
+        self.features.asset_urls.append(src)
+        self.features.assets.append(normalize_asset(src, self.features.url))
+
+    def _on_script(self, el):
+        if el.get("src"):
+            self._add_asset(el.get("src"))
+        elif el.text:
+            self.scripts.append(el.text)
+
+    def _on_link(self, el):
+        rel = el.get("rel", "").lower()
+        href = el.get("href", "")
+        if "icon" in rel and href and not self.features.favicon_href:
+            self.features.favicon_href = urljoin(self.features.url, href)
+        elif "stylesheet" in rel and href:
+            self._add_asset(href)
+
+    def _on_img(self, el):
+        src = el.get("src", "") or el.get("data-src", "")
+        if not src or src.startswith("data:"):
+            return
+        self._add_asset(src)
+        hint = f'{src.rsplit("/", 1)[-1]} {el.get("alt", "")} {el.get("title", "")}'.lower()
+        if any(h in hint for h in _QR_HINTS):
+            self.features.qr_images.append(urljoin(self.features.url, src))
+
+    def _on_a(self, el):
+        href = el.get("href", "").strip()
+        if href:
+            self.features.hrefs.append(href)
+
+    def _on_field(self, el):
+        attrib = el.attrib
+        kind = attrib.get("type", "text" if el.tag == "input" else el.tag).lower()
+        if kind in _IGNORED_INPUT_TYPES:
+            return
+        found = FormField(tag=el.tag, type=kind, name=attrib.get("name", ""), id=attrib.get("id", ""),
+                          placeholder=attrib.get("placeholder", ""),
+                          label=attrib.get("aria-label", "") or attrib.get("title", ""))
+        for ancestor in el.iterancestors("form"):
+            if ancestor in self.form_fields:
+                self.form_fields[ancestor].append(found)
+                return
+        self.fields_outside_forms.append(found)
+
+
+def _text_of(el, limit: int = 400) -> str:
+    return normalize_text(el.text_content()[:limit])
+
+
+def _forms(walk: _Walk, url: str, page_host: str) -> list[Form]:
+    forms = []
+    for el, fields in walk.forms:
+        action = urljoin(url, el.get("action", "").strip()) if url else el.get("action", "")
+        action_host = host_of(action) if el.get("action", "").strip() else ""
+        forms.append(Form(action=action, method=el.get("method", "get").lower(),
+                          action_host="" if action_host == page_host else action_host,
+                          fields=fields, text=_text_of(el, 2000)))
+    if walk.fields_outside_forms:
+        forms.append(Form(action="", method="", action_host="", fields=walk.fields_outside_forms, text=""))
+    return forms
+
+
+def _link_hosts(hrefs: list[str], url: str, page_host: str) -> tuple[list[str], int]:
+    """Hosts of links to other sites, and how many links stay on this one."""
+    page_site = _site(page_host)
+    external, internal = [], 0
+    for href in dict.fromkeys(hrefs):
+        if not href.lower().startswith(("http://", "https://", "//")):
+            internal += not href.lower().startswith(("javascript:", "mailto:", "tel:", "#"))
+            continue
+        host = host_of(href)
+        if host and _site(host) != page_site:
+            external.append(host)
+        else:
+            internal += 1
+    return list(dict.fromkeys(external)), internal
+
+
+@functools.lru_cache(maxsize=4096)
+def _site(host: str) -> str:
+    try:
+        return site_key(host) if host else ""
+    except ValueError:
+        return host
+
+
+def _shingles(tokens: list[str]) -> frozenset[int]:
+    return frozenset(mmh3.hash("|".join(tokens[i:i + DOM_SHINGLE])) for i in range(len(tokens) - DOM_SHINGLE + 1))
+
+
+def _phrases(walk: _Walk, html: str) -> set[str]:
+    found = {phrase(f.placeholder) for form in walk.forms for f in form[1] if f.placeholder}
+    found |= {phrase(f.placeholder) for f in walk.fields_outside_forms if f.placeholder}
+    found |= {phrase(m) for m in _PROMPT.findall(html)} | api_paths(html)
+    for script in walk.scripts:
+        found |= script_phrases(script)
+    return {p for p in found if 2 <= len(p) <= 60}
+
+
+def extract_features(html: str, url: str, headers: dict | None = None, favicon: bytes | None = None) -> PageFeatures:
+    """The features of one decoded page. Never raises on hostile markup: junk gives empty features."""
+    features = PageFeatures(url=url or "", host=host_of(url or ""), truncated=len(html) > MAX_HTML_CHARS)
+    html = html[:MAX_HTML_CHARS]
+    if favicon:
+        features.favicon_mmh3 = favicon_hash(favicon)
+    root = _parse(html)
+    if root is None:
+        return features
+    walk = _Walk(features)
+    walk.run(root)
+    features.title = normalize_text(root.findtext(".//title") or "")
+    features.phrases = _phrases(walk, html)
+    lxml.etree.strip_elements(root, *_INVISIBLE_TAGS, with_tail=False)
+    features.text = normalize_text(root.text_content())
+    features.masthead = "\n".join([features.title] + [_text_of(el, 300) for el in walk.masthead[:40]])
+    features.forms = _forms(walk, features.url, features.host)
+    features.dom_shingles = _shingles(walk.tokens)
+    features.link_hosts, features.internal_links = _link_hosts(features.hrefs, features.url, features.host)
+    features.tables = [(t.get("class", ""), _text_of(t, 3000)) for t in walk.tables[:MAX_TABLES]]
+    features.tlsh = html_tlsh(html)
+    features.contacts = find_contacts(features.text, [h for h in features.hrefs if ":" in h[:12]])
+    features.analytics = find_analytics(html)
+    features.identity = find_identity(features.text, html, footer=features.masthead + "\n" + features.text[-FOOTER_CHARS:])
+    features.app_shell = walk.app_root and len(features.text) < 300 and len(walk.tokens) < 400
+    features.assets = list(dict.fromkeys(features.assets))
+    return features
+

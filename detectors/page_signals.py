@@ -1,0 +1,451 @@
+"""The page signals: one small function per idea, each returning a Reason (points from weights.toml
+[page], text in Chinese and English) or None. SIGNALS lists them all, in the order reasons are shown."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from detectors.identity import icp_problem, is_government_site_code, police_problem
+from detectors.names import site_key
+from detectors.page_features import Form, PageFeatures
+from detectors.page_words import WORDS, any_of
+from detectors.reasons import Reason
+from detectors.similarity import Match, PageSide
+from detectors.targets import target_for_host, targets
+
+_SELLER_STRONG = any_of(WORDS["seller"]["strong"], padded=True)
+_SELLER_WEAK = any_of(WORDS["seller"]["weak"], padded=True)
+_PRICE = re.compile(WORDS["seller"]["price_pattern"])
+_CERTIFICATE_WORD = any_of(WORDS["seller"]["certificate_words"])
+_TRAINING_WORD = any_of(WORDS["seller"]["training_words"])
+_WARNING = any_of(WORDS["warning"]["markers"] + WORDS["warning"]["doubt"])
+_EDITORIAL = any_of(WORDS["editorial"]["markers"])
+_CLAIM = any_of(WORDS["claims"]["official"])
+_GOV_BODY = any_of(WORDS["claims"]["gov_bodies"])
+_REGIONAL_PLATFORM = re.compile(WORDS["claims"]["regional_platform"].replace(
+    "{province}", "|".join(WORDS["claims"]["provinces"])))
+_TOPIC = any_of(WORDS["topic"]["words"])
+_RESULT_FIELDS = tuple(WORDS["result"]["fields"])
+_RESULT_CLASSES = tuple(WORDS["result"]["table_classes"])
+_DATE = re.compile(r"(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}")
+_PERSON_NUMBER = re.compile(r"(?<![0-9A-Za-z])T?\d{17}[\dXx](?![0-9A-Za-z])")
+_WECHAT_BRAND = WORDS["wechat"]["brand"]
+_WECHAT_MARKUP = tuple(WORDS["wechat"]["markup"])
+_WECHAT_TEXT = any_of(WORDS["wechat"]["text"])
+_WECHAT_VERIFIED = tuple(WORDS["wechat"]["verified"])
+_POINTER = any_of(WORDS["official_pointer"]["phrases"])
+_CONTEXT = 80          # characters either side of a phrase that decide whether it is quoted
+_WECHAT_HOSTS = ("mp.weixin.qq.com",)
+_FORM_CATEGORIES = ("id_number", "person_name", "captcha", "cert_type", "search")
+
+
+@dataclass
+class PageContext:
+    """One page, with what the signals share: its features, the host's standing and the best match."""
+
+    features: PageFeatures
+    side: PageSide
+    match: Match | None
+    official: bool
+    weights: dict
+    official_identity: dict          # identity number -> target key, from the reference files
+    official_favicons: dict          # favicon mmh3 -> target key, from the reference files
+    official_builds: dict            # target key -> hash-named build files of its official pages
+
+    @functools.cached_property
+    def text(self) -> str:
+        return self.features.text
+
+    @functools.cached_property
+    def seller_terms(self) -> tuple[list[str], list[str], int]:
+        """(strong terms offered, weak terms offered, how many seller phrases were only quoted)."""
+        strong, weak, quoted = set(), set(), 0
+        for pattern, found in ((_SELLER_STRONG, strong), (_SELLER_WEAK, weak)):
+            for m in pattern.finditer(self.text):
+                if is_quoted(self.text, m.start(), m.end()):
+                    quoted += 1
+                else:
+                    found.add(_unpad(m[0]))
+        return sorted(strong), sorted(weak - strong), quoted
+
+    @functools.cached_property
+    def selling(self) -> bool:
+        strong, weak, _ = self.seller_terms
+        return bool(strong) or len(weak) >= 2
+
+    @functools.cached_property
+    def selling_openly(self) -> bool:
+        """Selling with a price on a certificate or a private contact: no warning page does that."""
+        private = any(kind in ("mobile", "qq", "wechat") for kind, _ in self.features.contacts)
+        return self.selling and (private or self.certificate_price is not None)
+
+    @functools.cached_property
+    def certificate_price(self) -> str | None:
+        """The first price put on a certificate (not on a training course), if any."""
+        for m in _PRICE.finditer(self.text):
+            window = self.text[max(0, m.start() - 15):m.end() + 15]
+            if _CERTIFICATE_WORD.search(window) and not _TRAINING_WORD.search(window):
+                return m[0]
+        return None
+
+    @functools.cached_property
+    def query_forms(self) -> list[tuple[Form, set[str]]]:
+        """Forms that ask for a person's identity (ID number and name), with their field categories."""
+        found = []
+        for form in self.features.forms:
+            categories = form_categories(form)
+            if {"id_number", "person_name"} <= categories and not ("search" in categories and len(form.fields) < 2):
+                found.append((form, categories))
+        return found
+
+    @functools.cached_property
+    def on_topic(self) -> bool:
+        """The page is about the certificates of a protected lookup."""
+        if _TOPIC.search(self.features.title) or _TOPIC.search(self.text[:20_000]):
+            return True
+        return any(k in self.text for t in targets() for k in t.keywords if len(k) >= 3)
+
+    @functools.cached_property
+    def result_shown(self) -> tuple[int, bool]:
+        """(result field names in the richest table or block, whether it shows a person's data)."""
+        best = (0, False)
+        blocks = [(css, text) for css, text in self.features.tables] + [("", self.text[:5000])]
+        for css, text in blocks:
+            fields = sum(1 for name in _RESULT_FIELDS if name in text)
+            if any(c in css for c in _RESULT_CLASSES):
+                fields += 2
+            has_person = "姓名" in text and bool(_DATE.search(text)) and (
+                bool(_PERSON_NUMBER.search(text)) or "作业类别" in text or "操作项目" in text)
+            best = max(best, (fields, has_person))
+        return best
+
+    def points(self, code: str) -> int:
+        return int(self.weights[code])
+
+
+def _unpad(term: str) -> str:
+    return re.sub(r"[\s*★☆·•_~\-]", "", term)
+
+
+def is_quoted(text: str, start: int, end: int) -> bool:
+    """A phrase is quoted (reported, warned about, asked about) rather than offered when a warning, a
+    doubt or a denial stands near it in the same paragraph. Quotation marks alone prove nothing:
+    sellers put their own slogans in quotes too."""
+    paragraph_start = text.rfind("\n", 0, start) + 1
+    paragraph_end = text.find("\n", end)
+    paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+    window = text[max(paragraph_start, start - _CONTEXT):min(paragraph_end, end + _CONTEXT)]
+    return bool(_WARNING.search(window))
+
+
+def _has(token: str, word: str) -> bool:
+    """Whether a field token names `word`: anywhere for Chinese or long words, at an edge for short ones."""
+    if not word.isascii() or len(word) >= 4:
+        return word in token
+    return token == word or token.startswith(word) or token.endswith(word)
+
+
+def form_categories(form: Form) -> set[str]:
+    """What a form asks for (id_number, person_name, captcha, cert_type, search), from its fields and labels."""
+    tokens = form.tokens()
+    found = set()
+    for category in _FORM_CATEGORIES:
+        words = WORDS["form"][category]
+        if any(_has(token, w) for token in tokens for w in words) or any(
+                w in form.text for w in words if not w.isascii()):
+            found.add(category)
+    return found
+
+
+def _reason(ctx: PageContext, code: str, zh: str, en: str, points: int | None = None) -> Reason:
+    return Reason(code, ctx.points(code) if points is None else points, zh, en)
+
+
+# -- similarity to the official pages -------------------------------------------------------------
+
+_COMPONENT_NAMES = {"title": ("标题", "title"), "text": ("文字", "text"), "structure": ("页面结构", "structure"),
+                    "fields": ("表单字段", "form fields"), "assets": ("资源文件", "asset files"),
+                    "phrases": ("提示语与接口路径", "prompts and API paths"), "layout": ("网页代码", "markup (TLSH)")}
+
+
+def reference_similarity(ctx: PageContext) -> Reason | None:
+    """Looks like an official page: points grow with the blended similarity above a floor."""
+    match, w = ctx.match, ctx.weights
+    if ctx.official or match is None or match.score < w["similarity_floor"]:
+        return None
+    share = min(1.0, (match.score - w["similarity_floor"]) / (w["similarity_full"] - w["similarity_floor"]))
+    strong = match.strong_components() or [max(match.components, key=match.components.get)]
+    zh = "、".join(_COMPONENT_NAMES[c][0] for c in strong if c in _COMPONENT_NAMES)
+    en = ", ".join(_COMPONENT_NAMES[c][1] for c in strong if c in _COMPONENT_NAMES)
+    return _reason(ctx, "reference-similarity",
+                   f"页面与官方 {match.target} 页面相似（相似度 {match.score:.2f}：{zh}）",
+                   f"Looks like the official {match.target} page (similarity {match.score:.2f}: {en})",
+                   points=round(ctx.points("reference-similarity") * share))
+
+
+def official_build(ctx: PageContext) -> Reason | None:
+    """Loads the official site's own build files (hash-named bundles): a copy of its application."""
+    match = ctx.match
+    if ctx.official or match is None or match.components.get("assets") != 1.0 or not ctx.side.builds:
+        return None
+    from_official = sorted(ctx.side.builds & ctx.official_builds.get(match.target, frozenset()))
+    if not from_official:
+        return None
+    return _reason(ctx, "official-build", f"加载官方 {match.target} 的同一版本程序文件（{from_official[0]}）",
+                   f"Loads the official {match.target} build files ({from_official[0]})")
+
+
+def same_favicon(ctx: PageContext) -> Reason | None:
+    """Uses the official site's own favicon."""
+    icon = ctx.features.favicon_mmh3
+    owner = ctx.official_favicons.get(icon) if icon is not None else None
+    if ctx.official or owner is None:
+        return None
+    return _reason(ctx, "same-favicon", f"网站图标与官方 {owner} 相同（mmh3 {icon}）",
+                   f"Same favicon as the official {owner} (mmh3 {icon})")
+
+
+# -- forms ----------------------------------------------------------------------------------------
+
+def certificate_query_form(ctx: PageContext) -> Reason | None:
+    """A form asking for ID number and name (and a captcha) on a certificate page: a query platform."""
+    if ctx.official or not ctx.query_forms or not ctx.on_topic:
+        return None
+    categories = set().union(*(c for _, c in ctx.query_forms))
+    asked = [zh for cat, zh in (("cert_type", "证件类型"), ("id_number", "证件号码"), ("person_name", "姓名"),
+                                ("captcha", "验证码")) if cat in categories]
+    bonus = ctx.points("certificate-query-captcha") if "captcha" in categories else 0
+    return _reason(ctx, "certificate-query-form", f"非官方网站提供证书查询表单（{'、'.join(asked)}）",
+                   f"Certificate lookup form on a non-official site ({', '.join(sorted(categories))})",
+                   points=ctx.points("certificate-query-form") + bonus)
+
+
+def form_posts_elsewhere(ctx: PageContext) -> Reason | None:
+    """Identity data is sent to another site: a shared query back end of a gang."""
+    if ctx.official:
+        return None
+    for form, _ in ctx.query_forms:
+        host = form.action_host
+        try:
+            other_site = host and site_key(host) != site_key(ctx.features.host or host)
+            official_target = host and target_for_host(host)
+        except ValueError:
+            continue
+        if other_site and not official_target:
+            return _reason(ctx, "form-posts-elsewhere", f"查询表单把证件号码和姓名提交到另一个网站 {host}",
+                           f"The lookup form sends ID number and name to another site, {host}")
+    return None
+
+
+# -- claims ---------------------------------------------------------------------------------------
+
+def _unquoted(pattern: re.Pattern, text: str) -> list[str]:
+    return list(dict.fromkeys(m[0] for m in pattern.finditer(text) if not is_quoted(text, m.start(), m.end())))
+
+
+def claims_official(ctx: PageContext) -> Reason | None:
+    """Calls itself official, the only one, a government site or "工信部已备案" without being one."""
+    if ctx.official:
+        return None
+    in_masthead = _unquoted(_CLAIM, ctx.features.masthead)
+    in_text = _unquoted(_CLAIM, ctx.text)
+    if not in_masthead and not in_text:
+        return None
+    code = "claims-official-masthead" if in_masthead else "claims-official-text"
+    claims = "、".join((in_masthead or in_text)[:4])
+    return _reason(ctx, code, f"非政府网站自称官方（{claims}）",
+                   f"A non-government site calls itself official ({claims})")
+
+
+def presents_as_government(ctx: PageContext) -> Reason | None:
+    """Puts a government body's name on itself (title, header) on a non-government host."""
+    if ctx.official:
+        return None
+    bodies = _unquoted(_GOV_BODY, ctx.features.masthead)
+    if not bodies:
+        return None
+    return _reason(ctx, "presents-as-government", f"非政府域名以政府机关名义出现（{'、'.join(bodies[:3])}）",
+                   f"A non-government host presents itself as a government body ({', '.join(bodies[:3])})")
+
+
+def regional_platform(ctx: PageContext) -> Reason | None:
+    """Presents itself as a provincial or city certificate platform ("广东省特种作业人员证书查询平台")."""
+    if ctx.official:
+        return None
+    names = _unquoted(_REGIONAL_PLATFORM, ctx.features.masthead)
+    if not names:
+        return None
+    return _reason(ctx, "regional-platform", f"冒充地方政府证书查询平台（{names[0]}）",
+                   f"Poses as a regional government certificate platform ({names[0]})")
+
+
+# -- identity markers -----------------------------------------------------------------------------
+
+def government_site_code(ctx: PageContext) -> Reason | None:
+    """Shows a 政府网站标识码, which only government sites are given."""
+    codes = [c for c in ctx.features.identity.site_codes if is_government_site_code(c)]
+    if ctx.official or not codes:
+        return None
+    return _reason(ctx, "government-site-code", f"非政府域名展示政府网站标识码 {codes[0]}",
+                   f"A non-government host shows a government site code ({codes[0]})")
+
+
+def government_sponsor(ctx: PageContext) -> Reason | None:
+    """Names a government body as its 主办单位 in the footer."""
+    if ctx.official:
+        return None
+    bodies = [s for s in ctx.features.identity.sponsors if _GOV_BODY.search(s)]
+    if not bodies:
+        return None
+    return _reason(ctx, "government-sponsor", f"非政府域名自称主办单位为 {bodies[0]}",
+                   f"A non-government host names {bodies[0]} as its operator")
+
+
+def copied_identity(ctx: PageContext) -> Reason | None:
+    """Shows the 备案 number, site code or badge id of an official site: copied with its markup."""
+    if ctx.official:
+        return None
+    identity = ctx.features.identity
+    values = identity.icp + identity.police + identity.site_codes + identity.conac_ids
+    copied = [(v, ctx.official_identity[v]) for v in values if v in ctx.official_identity]
+    if not copied:
+        return None
+    value, owner = copied[0]
+    return _reason(ctx, "copied-identity", f"使用官方网站 {owner} 的备案号或标识（{value}）",
+                   f"Shows the record number or badge id of the official {owner} ({value})")
+
+
+def invalid_record_number(ctx: PageContext) -> Reason | None:
+    """An ICP or 公安备案 number that cannot exist (wrong form, wrong province code)."""
+    identity = ctx.features.identity
+    problems = [(n, icp_problem(n)) for n in identity.icp] + [(n, police_problem(n)) for n in identity.police]
+    problems = [(n, p) for n, p in problems if p]
+    if ctx.official or not problems:
+        return None
+    number, problem = problems[0]
+    return _reason(ctx, "invalid-record-number", f"备案号 {number} 不可能真实：{problem}",
+                   f"Record number {number} cannot be real (malformed)")
+
+
+def conac_badge_misused(ctx: PageContext) -> Reason | None:
+    """Shows the 党政机关 badge, which only party and government bodies may carry."""
+    identity = ctx.features.identity
+    if ctx.official or not identity.has_conac_badge:
+        return None
+    hotlinked = identity.conac_image and not identity.conac_script
+    if hotlinked:
+        return _reason(ctx, "conac-badge-hotlinked", "非政府域名盗链党政机关网站标识图片（无标识脚本）",
+                       "A non-government host hot-links the party/government site badge picture without its script")
+    return _reason(ctx, "conac-badge", "非政府域名展示党政机关网站标识", "A non-government host shows the party/government site badge")
+
+
+# -- what the page does ----------------------------------------------------------------------------
+
+def certificate_result(ctx: PageContext) -> Reason | None:
+    """Shows a certificate result (name, category, dates, number): the fake "finds" a certificate."""
+    fields, has_person = ctx.result_shown
+    if ctx.official or fields < 4:
+        return None
+    if has_person:
+        return _reason(ctx, "certificate-result", "非官方网站展示证书查询结果（姓名、作业类别、有效期等）",
+                       "A non-official site shows a certificate lookup result (name, category, validity)")
+    return _reason(ctx, "certificate-result-template", "非官方网站含证书查询结果表格",
+                   "A non-official site carries a certificate result table")
+
+
+def wechat_imitation(ctx: PageContext) -> Reason | None:
+    """Imitates the WeChat account "国家安全生产考试" outside WeChat."""
+    f = ctx.features
+    if ctx.official or f.host in _WECHAT_HOSTS or not _unquoted(re.compile(_WECHAT_BRAND), f.masthead):
+        return None
+    looks_wechat = any(any(m in token for m in _WECHAT_MARKUP) for token in f.markup_tokens) or bool(
+        _WECHAT_TEXT.search(ctx.text))
+    if not (looks_wechat or ctx.query_forms or ctx.result_shown[1]):
+        return None
+    verified = any(v in ctx.text or v in f.markup_tokens for v in _WECHAT_VERIFIED)
+    mark = "" if verified else "，且无蓝色认证标志"
+    return _reason(ctx, "wechat-imitation", f"在微信之外仿冒“{_WECHAT_BRAND}”公众号页面{mark}",
+                   f"Imitates the WeChat account \"{_WECHAT_BRAND}\" outside WeChat"
+                   + ("" if verified else ", without the verified mark"))
+
+
+# -- selling --------------------------------------------------------------------------------------
+
+def seller_language(ctx: PageContext) -> Reason | None:
+    """Offers what no honest school offers: 免考, 包过, 不用考试, 办证 ... (quoted phrases do not count)."""
+    strong, weak, _ = ctx.seller_terms
+    if not ctx.selling:
+        return None
+    w = ctx.weights
+    points = min(w["seller-strong-max"], w["seller-strong-each"] * len(strong))
+    points += min(w["seller-weak-max"], w["seller-weak-each"] * len(weak))
+    terms = "、".join((strong + weak)[:6])
+    return _reason(ctx, "seller-language", f"兜售证书的用语：{terms}", f"Sales talk for certificates: {terms}",
+                   points=int(points))
+
+
+def seller_prices(ctx: PageContext) -> Reason | None:
+    """Puts a price on a certificate (not on a training course)."""
+    price = ctx.certificate_price
+    if not ctx.selling or price is None:
+        return None
+    return _reason(ctx, "seller-prices", f"为证书标价（{price}）", f"Prices a certificate ({price})")
+
+
+def seller_contacts(ctx: PageContext) -> Reason | None:
+    """Asks buyers to get in touch privately: mobile, QQ, WeChat id, QR code."""
+    private = [value for kind, value in ctx.features.contacts if kind in ("mobile", "qq", "wechat")]
+    if not ctx.selling or not (private or ctx.features.qr_images):
+        return None
+    shown = "、".join(private[:3]) or "二维码"
+    return _reason(ctx, "seller-contacts", f"留下私人联系方式招揽买家（{shown}）",
+                   f"Private contacts for buyers ({shown or 'QR code'})")
+
+
+# -- benign context (negative points) -------------------------------------------------------------
+
+def warning_context(ctx: PageContext) -> Reason | None:
+    """Quotes the sellers' slogans to warn against them (news, notices, forum questions)."""
+    _, _, quoted = ctx.seller_terms
+    warnings = {m[0] for m in _WARNING.finditer(ctx.text[:50_000])}
+    if ctx.selling_openly or (quoted < 1 and len(warnings) < 3):
+        return None
+    return _reason(ctx, "warning-context", "页面在警示或询问假证、假网站（引用的说法不计为兜售）",
+                   "The page warns against or asks about fake certificates and sites (quoted slogans not counted)")
+
+
+def editorial_page(ctx: PageContext) -> Reason | None:
+    """Has the structure of a news article, notice, encyclopedia entry or forum thread."""
+    markers = {m[0] for m in _EDITORIAL.finditer(ctx.text[:50_000])}
+    if len(markers) < 2 or ctx.query_forms or ctx.selling_openly:
+        return None
+    return _reason(ctx, "editorial-page", "新闻、公告、百科或论坛页面的结构", "Structure of a news article, notice, encyclopedia entry or forum")
+
+
+def points_to_official(ctx: PageContext) -> Reason | None:
+    """Sends readers to the official platform instead of querying itself."""
+    if ctx.official or ctx.query_forms or ctx.result_shown[1]:
+        return None
+    hosts = [h for t in targets() for h in t.hosts if h in ctx.text]
+    for host in hosts:
+        at = ctx.text.find(host)
+        if _POINTER.search(ctx.text[max(0, at - 30):at + len(host) + 30]):
+            return _reason(ctx, "points-to-official", f"页面引导读者到官方平台 {host} 查询",
+                           f"Sends readers to the official {host}")
+    return None
+
+
+SIGNALS = (
+    reference_similarity, official_build, same_favicon, certificate_query_form, form_posts_elsewhere, certificate_result,
+    wechat_imitation, regional_platform, presents_as_government, claims_official, government_site_code,
+    government_sponsor, copied_identity, conac_badge_misused, invalid_record_number,
+    seller_language, seller_prices, seller_contacts,
+    warning_context, editorial_page, points_to_official,
+)
+
+
+def page_signals(ctx: PageContext) -> list[Reason]:
+    """Every signal that fires on the page, in SIGNALS order."""
+    return [reason for signal in SIGNALS if (reason := signal(ctx)) is not None and reason.points != 0]
