@@ -7,6 +7,7 @@ import base64
 
 import pytest
 
+from crawler.parsers.encoding import decode_html
 from crawler.parsers.serp import SerpResult, parse_serp, resolve_redirect_answer
 
 BAIDU_WITH_ADS = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>电工证查询_百度搜索</title></head>
@@ -206,3 +207,34 @@ def test_answers_that_do_not_redirect():
     assert resolve_redirect_answer(404, {"Location": "http://x/"}, "") is None
     assert resolve_redirect_answer(302, {}, "") is None
     assert resolve_redirect_answer(200, {}, "<script>location.replace('javascript:alert(1)')</script>") is None
+
+
+def test_scrapy_headers_are_understood():
+    from scrapy.http.headers import Headers
+
+    headers = Headers({"Location": "http://cx-mem-gov.com/", "Content-Type": "text/html"})
+    assert resolve_redirect_answer(302, headers, b"") == "http://cx-mem-gov.com/"
+
+
+# --- decoding ----------------------------------------------------------------------------
+
+PAGE = "<html><head>{meta}<title>特种作业操作证查询</title></head><body>焊工证 镕铖 全国联网可查</body></html>"
+
+
+@pytest.mark.parametrize("label", ["gb2312", "GBK", "x-gbk", "gb18030"])
+def test_chinese_labels_decode_as_gb18030(label):
+    # 镕 and 铖 are outside GB2312: pages labelled GB2312 use them anyway.
+    data = PAGE.format(meta=f'<meta http-equiv="Content-Type" content="text/html; charset={label}">').encode("gb18030")
+    assert "镕铖" in decode_html(data)
+
+
+def test_header_charset_wins_unless_it_is_the_latin1_default():
+    data = PAGE.format(meta='<meta charset="utf-8">').encode("gbk")
+    assert "特种作业" in decode_html(data, declared="gbk")
+    assert "特种作业" in decode_html(PAGE.format(meta='<meta charset="gbk">').encode("gbk"), declared="iso-8859-1")
+
+
+def test_unlabelled_gbk_and_bom():
+    assert "全国联网可查" in decode_html((PAGE.format(meta="") * 5).encode("gbk"))
+    assert decode_html("\ufeff<p>电工证</p>".encode("utf-8")) == "<p>电工证</p>"
+    assert decode_html("<p>电工证</p>".encode("utf-16")) == "<p>电工证</p>"

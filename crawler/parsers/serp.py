@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import html as html_entities
 import re
 from dataclasses import asdict, dataclass
@@ -77,16 +78,15 @@ _WHITESPACE = re.compile(r"\s+")
 _AD_LABELS = {"广告", "商业推广"}
 
 
+# Text nodes in document order: comment contents are not text nodes, script and style are skipped.
+_TEXT_NODES = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+
+
 def _text(element) -> str:
-    """Visible text of an element, whitespace collapsed (comments and scripts excluded)."""
+    """Visible text of an element, whitespace collapsed (comments, scripts and styles excluded)."""
     if element is None:
         return ""
-    parts = [] if element.tag in ("script", "style") else [element.text or ""]
-    for child in element:
-        if isinstance(child.tag, str):
-            parts.append(_text(child))
-        parts.append(child.tail or "")
-    return _WHITESPACE.sub(" ", "".join(parts)).strip()
+    return _WHITESPACE.sub(" ", "".join(_TEXT_NODES(element))).strip()
 
 
 def _absolute(href: str | None, base: str) -> str | None:
@@ -118,14 +118,15 @@ def _first_text(container, selectors: list[CSSSelector]) -> str:
     return ""
 
 
+_AD_LABEL_ELEMENTS = etree.XPath(
+    ".//*[" + " or ".join(f"normalize-space(.)='{label}'" for label in sorted(_AD_LABELS)) + "]")
+
+
 def _has_ad_label(container, title_anchor) -> bool:
     """True if an element inside `container` (but outside the title) reads exactly like an ad label."""
-    for element in container.iter():
-        if not isinstance(element.tag, str) or element is title_anchor:
-            continue
-        if element.tag in ("span", "a", "div", "i", "em", "label", "b") and _text(element) in _AD_LABELS:
-            if title_anchor is None or title_anchor not in element.iterancestors():
-                return True
+    for element in _AD_LABEL_ELEMENTS(container):
+        if title_anchor is None or (element is not title_anchor and title_anchor not in element.iterancestors()):
+            return True
     return False
 
 
@@ -156,16 +157,19 @@ def _heading_title(heading, anchor) -> str:
     return _text(anchor) or _text(heading)
 
 
+_REFERENCING_ATTRIBUTES = ("href", "src", "action", "data-src")
+
+
+@functools.cache
+def _references_to(fragments: tuple[str, ...]) -> etree.XPath:
+    tests = " or ".join(f"contains(., '{fragment}')" for fragment in fragments)
+    return etree.XPath(" | ".join(f"//@{name}[{tests}]" for name in _REFERENCING_ATTRIBUTES))
+
+
 def _any_reference(doc, fragments: tuple[str, ...]) -> str | None:
     """The first href/src/action in the page that contains one of `fragments`."""
-    for element in doc.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for attribute in ("href", "src", "action", "data-src"):
-            value = element.get(attribute)
-            if value and any(fragment in value for fragment in fragments):
-                return value
-    return None
+    hits = _references_to(fragments)(doc)
+    return str(hits[0]) if hits else None
 
 
 def _unbase64(value: str) -> str | None:
