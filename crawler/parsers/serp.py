@@ -260,6 +260,7 @@ class _Baidu(_Engine):
     # `mu` and `data-url` carry the target; ads carry `data-landurl`; some templates keep it in data-log.
     _DATA_LOG_MU = re.compile(r"""["']mu["']\s*:\s*["']([^"']+)""")
     _NO_TARGET = ("nourl.ubs.baidu.com",)
+    _NO_RESULTS = _css("#content_left .nors, .content_none .nors")
 
     def block_reason(self, doc, url):
         if url and (_host(url) == "wappass.baidu.com" or "/static/captcha" in urlsplit(url).path):
@@ -302,7 +303,7 @@ class _Baidu(_Engine):
         return None
 
     def empty_reason(self, doc):
-        if _css("#content_left .nors, .content_none .nors")(doc):
+        if self._NO_RESULTS(doc):
             return "Baidu's no-results page"
         if re.search(r"很?抱歉[，,]?\s*没有找到与", _text(doc.find(".//body"))):
             return "Baidu says no results were found"
@@ -319,12 +320,13 @@ class _Sogou(_Engine):
     snippet = [_css(s) for s in (".space-txt", ".str_info", ".str-text-info", "[class*=text-layout]",
                                  ".ft", "p")]
     _NO_RESULTS = _css("#noresult_part1_container, #noresult_part2_container, #noresult_frontbl_container")
+    _CAPTCHA_FORM = _css("#seccodeForm, #seccodeImage, #seccodeInput")
     _AD_HINT = re.compile(r"(biz|sponsor|promotion)", re.IGNORECASE)
 
     def block_reason(self, doc, url):
         if url and urlsplit(url).path.startswith("/antispider"):
             return f"redirected to Sogou's antispider page ({url})"
-        if _css("#seccodeForm, #seccodeImage, #seccodeInput")(doc):
+        if self._CAPTCHA_FORM(doc):
             return "Sogou's antispider captcha (seccodeForm)"
         reference = _any_reference(doc, ("antispider",))
         if reference:
@@ -371,6 +373,7 @@ class _So360(_Engine):
                                  ".res-comm-con", "p")]
     # 360's own cards have no <h3> link; their title link is marked in the click-log attribute.
     _CARD_TITLE = _css("a[data-md*='\"p\":\"title\"']")
+    _NO_RESULTS = _css("#no-result, .no-result")
 
     def block_reason(self, doc, url):
         if url and _host(url) == "qcaptcha.so.com":
@@ -383,35 +386,27 @@ class _So360(_Engine):
     def results(self, doc, base):
         ads = set(self.ads(doc))
         listed = ads | set(self.organic(doc))
-        candidates = [e for e in doc.iter("li") if e in listed]
         found = []
-        for container in candidates:
-            anchor = self._title_anchor(container)
+        for container in (e for e in doc.iter("li") if e in listed):
+            anchor = self._title_anchor(container, listed)
             if anchor is None:
                 continue
-            title = _text(anchor)
             is_ad = container in ads or _has_ad_label(container, anchor)
-            target = self._target(anchor, base)
-            result = self.found(container, anchor, title, target, base, is_ad)
+            result = self.found(container, anchor, _text(anchor), self._target(anchor, base), base, is_ad)
             if result:
                 found.append(result)
         return found
 
-    def _title_anchor(self, container):
-        """The result's own title link; the markup can nest one result inside another."""
-        def own(element):
-            owner = next(element.iterancestors("li"), None)
-            while owner is not None and owner is not container and "res-list" not in (owner.get("class") or ""):
-                owner = next(owner.iterancestors("li"), None)
-            return owner is container or owner is None
+    def _title_anchor(self, container, listed: set):
+        """The result's own title link: the markup can nest one result inside another, so a link
+        belongs to the innermost listed <li> around it."""
+        def own(anchor) -> bool:
+            return next((li for li in anchor.iterancestors("li") if li in listed), None) is container
         for heading in container.iter("h3"):
             anchor = _anchor_around(heading)
             if anchor is not None and own(anchor):
                 return anchor
-        for anchor in self._CARD_TITLE(container):
-            if own(anchor):
-                return anchor
-        return None
+        return next((anchor for anchor in self._CARD_TITLE(container) if own(anchor)), None)
 
     def _target(self, anchor, base) -> str | None:
         for attribute in ("data-mdurl", "data-url"):
@@ -421,7 +416,7 @@ class _So360(_Engine):
         return None
 
     def empty_reason(self, doc):
-        if _css("#no-result, .no-result")(doc) and not self.organic(doc):
+        if self._NO_RESULTS(doc):
             return "360's no-results page"
         if re.search(r"抱歉[，,]?\s*未找到和|找不到和您查询的", _text(doc.find(".//body"))):
             return "360 says no results were found"
@@ -434,14 +429,15 @@ class _Bing(_Engine):
     domains = ("bing.com",)
     redirect_paths = ("/ck/a", "/aclick")
     entries = _css("#b_results > li")
-    heading = _css("h2")
+    _CHALLENGE = _css("#turnstile-widget, .captcha .captcha_header, #b_captcha")
+    _NO_RESULTS = _css("li.b_no")
     next_link = _css("a.sb_pagN, a[title='Next page'], a[title='下一页']")
     snippet = [_css(s) for s in (".b_caption p", "p[class*=b_lineclamp]", ".b_algoSlug", "p")]
 
     def block_reason(self, doc, url):
         if url and urlsplit(url).path.startswith(("/turing/captcha", "/challenge")):
             return f"redirected to Bing's challenge ({url})"
-        if _css("#turnstile-widget, .captcha .captcha_header, #b_captcha")(doc):
+        if self._CHALLENGE(doc):
             return "Bing's bot challenge (One last step)"
         reference = _any_reference(doc, ("challenges.cloudflare.com/turnstile",))
         if reference:
@@ -479,7 +475,7 @@ class _Bing(_Engine):
         return None
 
     def empty_reason(self, doc):
-        if _css("#b_results > li.b_no, li.b_no")(doc):
+        if self._NO_RESULTS(doc):
             return "Bing's no-results page"
         return None
 
