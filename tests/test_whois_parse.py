@@ -181,3 +181,21 @@ def test_verisign_not_found():
 def test_answers_that_are_no_record_raise(text):
     with pytest.raises(WhoisParseError):
         parse_whois(text)
+
+
+def test_registry_record_with_a_failed_registrar_referral_is_found():
+    text = ("   Domain Name: MEMGOV-CX.COM\n   Registrar: Alibaba Cloud Computing (Beijing) Co., Ltd.\n"
+            "   Creation Date: 2026-02-11T03:04:05Z\n   Registry Expiry Date: 2027-02-11T03:04:05Z\n"
+            "   Domain Status: clientHold https://icann.org/epp#clientHold\n   Name Server: NS1.ALIDNS.COM\n"
+            'No match for "MEMGOV-CX.COM".\n')
+    record = parse_whois(text, domain="memgov-cx.com")
+    assert record["found"] is True and record["status"] == ["clientHold"]
+    assert record["registrar"] == "Alibaba Cloud Computing (Beijing) Co., Ltd."
+
+
+def test_python_whois_not_found_markers_of_other_registries():
+    record = parse_whois("Domain: fake-mem.de\nStatus: free\n", domain="fake-mem.de")
+    assert record["found"] is False and record["status"] == ["not found"]
+    with pytest.raises(WhoisParseError, match="no WHOIS server"):
+        parse_whois("This TLD has no whois server, but you can access the whois database at\nhttp://x/\n",
+                    domain="a.example")

@@ -65,14 +65,21 @@ def parse_whois(raw: str, domain: str | None = None) -> dict:
     """Parse one WHOIS answer. `domain` (the name that was asked) picks the record and the format."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     asked = _normalise_domain(domain) if domain else None
-    for pattern, reason in _UNREGISTERED:
-        if pattern.search(text):
-            return _record(asked, found=False, status=[reason])
-    name = asked or _first_domain_name(text)
-    text = _own_record(text, name)
+    record_start = _first_domain_name(text)
+    # A registry record followed by a registrar's "no match" (a failed referral) is still a record.
+    if record_start is None:
+        for pattern, reason in _UNREGISTERED:
+            if pattern.search(text):
+                return _record(asked, found=False, status=[reason])
+    name = asked or record_start
+    text = "".join(line for line in _own_record(text, name).splitlines(keepends=True)
+                   if not any(pattern.search(line) for pattern, _ in _UNREGISTERED))
     try:
         entry = WhoisEntry.load(name or "", text)
-    except WhoisDomainNotFoundError:
+    except WhoisDomainNotFoundError as err:
+        # python-whois also uses this error for "this TLD has no WHOIS server": that is no answer.
+        if "has no whois server" in str(err):
+            raise WhoisParseError("the registry of this TLD has no WHOIS server") from None
         return _record(asked, found=False, status=["not found"])
     except WhoisError as err:
         raise WhoisParseError(f"python-whois could not read the answer: {err}") from None
