@@ -19,9 +19,9 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from detectors.names import EXTRACT, GOVERNMENT_SUFFIXES, is_ip_literal, normalize_host
+from detectors.names import EXTRACT, GOVERNMENT_SUFFIXES, HostNameError, is_ip_literal, normalize_host
 from detectors.reasons import Reason
-from detectors.targets import Target, target_by_key, target_for_host, targets, vocabulary
+from detectors.targets import Target, target_for_host, targets, vocabulary
 from detectors.weights import weights
 
 CONFUSABLES_FILE = Path(__file__).resolve().parent / "data" / "confusables.toml"
@@ -30,6 +30,7 @@ ECHO_LIMIT = 253                 # longest input echoed back as "domain" for a n
 OFFICIAL, LOOKALIKE, UNRELATED = "official", "lookalike", "unrelated"
 # Suffixes of other governments: "gov" in a name under them is no claim to be Chinese government.
 FOREIGN_GOVERNMENT_LABELS = frozenset({"gov", "gouv", "gob", "govt", "go", "mil", "gv"})
+LONG_WORD_LENGTH = 9
 _LATIN_RUN = re.compile(r"[a-z]+")
 _GOV_SUFFIX_INSIDE = re.compile(r"gov[._-]?cn[._-]")
 
@@ -64,75 +65,79 @@ class Words:
 
 
 class Lexicon:
-    """Every table a score needs, built once from targets.toml and confusables.toml."""
+    """Every table a score needs, built once from targets.toml, confusables.toml and weights.toml."""
 
     def __init__(self) -> None:
-        words = vocabulary()
-        self.latin: dict[str, tuple[str, Target | None]] = {}        # word -> (kind, target)
-        for word in words.filler_pinyin:
-            self.latin[word] = ("filler", None)
-        for word in words.query_pinyin:
-            self.latin[word] = ("query", None)
-        for word in words.gov_pinyin:
-            self.latin[word] = ("gov", None)
-        for target in reversed(targets()):                          # the first target wins a shared word
-            for word in target.pinyin:
-                self.latin[word] = ("target", target)
-        self.longest_latin = max(map(len, self.latin))
-        # Long target words are specific enough to count inside an unsegmentable run (gdtezhongzuoye).
-        self.long_target_words = sorted((w for w, (kind, _) in self.latin.items() if kind == "target" and len(w) >= 6),
-                                        key=len, reverse=True)
-
-        self.chinese: dict[str, tuple[str, Target | None]] = {}
-        for word in words.query_keywords:
-            self.chinese[word] = ("query", None)
-        for word in words.gov_keywords:
-            self.chinese[word] = ("gov", None)
-        for target in reversed(targets()):
-            for word in target.keywords:
-                self.chinese[word] = ("target", target)
-        self.chinese_pattern = _alternation(self.chinese)
-
-        self.official_labels: dict[str, Target] = {}                 # registrable label -> target
-        self.official_suffixes: dict[str, str] = {}                  # registrable label -> its suffix
-        forms: dict[str, Target] = {}                                # host part, dots dropped -> target
-        dotted: dict[str, Target] = {}                               # official host or domain -> target
-        for target in reversed(targets()):
-            for host in target.hosts + target.domains:
-                parts = EXTRACT(host)
-                self.official_labels[parts.domain] = target
-                self.official_suffixes[parts.domain] = parts.suffix
-                dotted[f"{parts.domain}.{parts.suffix}"] = target
-                dotted[host] = target
-                forms.update(dict.fromkeys(_flattened_forms(host, parts.domain), target))
-        self.flat_forms = forms
-        self.flat_pattern = re.compile("|".join(
-            "[-_]?".join(re.escape(piece) for piece in form.split("."))
-            for form in sorted(forms, key=len, reverse=True)))
-        self.dotted = dotted
-        self.dotted_pattern = re.compile(r"(?:^|\.)(" + "|".join(
-            re.escape(host) for host in sorted(dotted, key=len, reverse=True)) + r")[.-]")
-
-        self.official_hosts = {host: target for target in targets() for host in target.hosts}
-        self.official_domains = {domain: target for target in targets() for domain in target.domains}
-        self.government_endings = tuple("." + suffix for suffix in GOVERNMENT_SUFFIXES)
-
         self.weights = weights("domain")
-        compact = {form.replace(".", "").replace("-", ""): target for form, target in forms.items()}
-        compact.update({label.replace("-", ""): target for label, target in self.official_labels.items()})
-        self.typo_targets = {word: target for word, target in compact.items()
-                             if len(word) >= self.weights["typo_min_length"]}
-        self.typo_words = list(self.typo_targets)
-        self.typo_long = [word for word in self.typo_words if len(word) >= self.weights["typo_long_length"]]
-        longest_distance = self.weights["typo_max_distance_long"]
-        self.typo_lengths = range(self.weights["typo_min_length"] - longest_distance,
-                                  max(map(len, self.typo_words)) + longest_distance + 1)
-
+        self._build_words()
+        self._build_official_names()
+        self._build_typo_table()
         anchors = [w for w, (kind, _) in self.latin.items() if kind in ("target", "gov")]
         anchors += [w for w, (kind, _) in self.chinese.items() if kind in ("target", "gov")]
         anchors += list(self.official_labels)
-        self.anchor_pattern = _alternation(dict.fromkeys(anchors))
+        # A name matching none of these (and no typo) cannot fire any signal: the fast exit.
+        self.anchor_pattern = _alternation(anchors)
         self.deconfuse_table, self.deconfuse_sequences = _load_confusables()
+
+    def _build_words(self) -> None:
+        """word -> (kind, target) for pinyin and for Chinese; a target's own word beats a shared one."""
+        shared = vocabulary()
+        self.latin: dict[str, tuple[str, Target | None]] = {}
+        self.chinese: dict[str, tuple[str, Target | None]] = {}
+        for kind, latin, chinese in (("filler", shared.filler_pinyin, ()),
+                                     ("query", shared.query_pinyin, shared.query_keywords),
+                                     ("gov", shared.gov_pinyin, shared.gov_keywords)):
+            self.latin.update(dict.fromkeys(latin, (kind, None)))
+            self.chinese.update(dict.fromkeys(chinese, (kind, None)))
+        for target in reversed(targets()):                          # the first target wins a shared word
+            self.latin.update(dict.fromkeys(target.pinyin, ("target", target)))
+            self.chinese.update(dict.fromkeys(target.keywords, ("target", target)))
+        self.longest_latin = max(map(len, self.latin))
+        # Long target words are specific enough to count inside a run that cannot be split (jmtezhongzuoye);
+        # shorter ones are not: anjian (安监) hides in ruanjian (软件), yingji (应急) in yingjiesheng (应届生).
+        self.long_target_words = sorted((w for w, (kind, _) in self.latin.items()
+                                         if kind == "target" and len(w) >= LONG_WORD_LENGTH), key=len, reverse=True)
+        self.chinese_pattern = _alternation(self.chinese)
+
+    def _build_official_names(self) -> None:
+        """The official hosts in every shape an impersonator bends them into."""
+        self.official_hosts = {host: target for target in targets() for host in target.hosts}
+        self.official_domains = {domain: target for target in targets() for domain in target.domains}
+        self.government_endings = tuple("." + suffix for suffix in GOVERNMENT_SUFFIXES)
+        self.official_labels: dict[str, Target] = {}                 # registrable label -> target
+        self.official_suffixes: dict[str, str] = {}                  # registrable label -> its suffix
+        self.flat_forms: dict[str, Target] = {}                      # cx.mem, mem.gov.cn ... -> target
+        self.dotted: dict[str, Target] = {}                          # official host or domain -> target
+        for host, target in reversed(self.official_hosts.items()):
+            parts = EXTRACT(host)
+            registered = f"{parts.domain}.{parts.suffix}"
+            owner = self.official_domains.get(registered, target)   # mem.gov.cn belongs to the ministry
+            self.official_labels[parts.domain] = owner
+            self.official_suffixes[parts.domain] = parts.suffix
+            self.dotted.update({registered: owner, host: target})
+            self.flat_forms.update(dict.fromkeys(_flattened_forms(host, parts.domain), target))
+        self.flat_pattern = re.compile("|".join(
+            "[-_]?".join(re.escape(piece) for piece in form.split("."))
+            for form in sorted(self.flat_forms, key=len, reverse=True)))
+        self.dotted_pattern = re.compile(r"(?:^|\.)(" + "|".join(
+            re.escape(host) for host in sorted(self.dotted, key=len, reverse=True)) + r")[.-]")
+
+    def _build_typo_table(self) -> None:
+        """Official strings long enough to be mistyped, without dots and dashes: cxmem, chinasafety ..."""
+        compact = {form.replace(".", "").replace("-", ""): target for form, target in self.flat_forms.items()}
+        compact.update({label.replace("-", ""): target for label, target in self.official_labels.items()})
+        self.typo_targets = {word: target for word, target in compact.items()
+                             if len(word) >= self.weights["typo_min_length"]}
+        short_distance, long_distance = self.weights["typo_max_distance_short"], self.weights["typo_max_distance_long"]
+        short = [word for word in self.typo_targets if len(word) < self.weights["typo_long_length"]]
+        long = [word for word in self.typo_targets if len(word) >= self.weights["typo_long_length"]]
+        # text length -> [(official strings that length can be a typo of, distance allowed)]
+        self.typo_candidates: dict[int, list[tuple[list[str], int]]] = {}
+        for length in range(1, max(map(len, self.typo_targets)) + long_distance + 1):
+            for words, distance in ((short, short_distance), (long, long_distance)):
+                near = [word for word in words if abs(len(word) - length) <= distance]
+                if near:
+                    self.typo_candidates.setdefault(length, []).append((near, distance))
 
     def deconfuse(self, text: str) -> str:
         """`text` with look-alike characters replaced by the Latin letters they imitate."""
@@ -162,7 +167,14 @@ class Lexicon:
             found.gov.append(word)
 
     def _latin_words(self, run: str) -> tuple[str, ...]:
-        """The run split into known words (fewest words wins); if it cannot be split, its long target words."""
+        """The run split into known words; if it cannot be split, its long target words."""
+        split = self._segment(run)
+        if split is not None:
+            return split
+        return tuple(word for word in self.long_target_words if word in run)[:1]
+
+    def _segment(self, run: str) -> tuple[str, ...] | None:
+        """The run split into known words, fewest words first; None if some letters belong to no word."""
         if run in self.latin:
             return (run,)
         best: list[tuple[str, ...] | None] = [()] + [None] * len(run)
@@ -173,10 +185,27 @@ class Lexicon:
                 piece = run[start:end]
                 if piece in self.latin and (best[end] is None or len(best[end]) > len(best[start]) + 1):
                     best[end] = best[start] + (piece,)
-        if best[-1] is not None:
-            return best[-1]
-        return tuple(word for word in self.long_target_words if word in run)[:1]
+        return best[-1]
 
+    def only_target_words(self, label: str) -> Target | None:
+        """The target, if `label` is nothing but its words plus filler, digits and dashes (gd-tzzy, 应急管理部).
+
+        Official labels (mem, samr, chinasafety) do not count: under another suffix they are a
+        tld-swap, next to other words a typo or combination, each weighed by its own signal.
+        """
+        found = []                                           # (word, (kind, target)) in the label
+        for run in _LATIN_RUN.findall(label):
+            split = self._segment(run)
+            if split is None:
+                return None
+            found += [(word, self.latin[word]) for word in split]
+        chinese = self.chinese_pattern.findall(label)
+        found += [(word, self.chinese[word]) for word in chinese]
+        rest = _LATIN_RUN.sub("", self.chinese_pattern.sub("", label))
+        if rest.strip("-0123456789") or any(kind not in ("target", "filler") for _, (kind, _) in found):
+            return None
+        return next((target for word, (kind, target) in found
+                     if kind == "target" and word not in self.official_labels), None)
 
 def _alternation(words) -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
@@ -233,19 +262,10 @@ class Name:
     def deconfused_host(self) -> str:
         return f"{self.core}.{self.suffix}" if self.suffix else self.core
 
-    @property
-    def compact(self) -> str:
-        """The core without www, dots and dashes: what a typo is measured on."""
-        core = self.core[4:] if self.core.startswith("www.") else self.core
-        return core.replace(".", "").replace("-", "")
-
     @functools.cached_property
     def closest_official(self) -> tuple[str, str, int] | None:
         """(what was written, the official string, edit distance) for a typo, else None."""
-        hit = _closest_official(self.lex, self.compact)
-        if hit is None and self.label != self.compact:
-            hit = _closest_official(self.lex, self.label.replace("-", ""))
-        return hit
+        return _typo_hit(self.lex, self.core, self.label)
 
 
 def parse_name(host: str, unicode: str, parts, lex: Lexicon) -> Name:
@@ -312,19 +332,26 @@ def typo(name: Name) -> Signal | None:
             target)
 
 
+def _typo_hit(lex: Lexicon, core: str, label: str) -> tuple[str, str, int] | None:
+    """A typo of an official string in the whole name (www, dots and dashes dropped) or in its label."""
+    compact = (core[4:] if core.startswith("www.") else core).replace(".", "").replace("-", "")
+    hit = _closest_official(lex, compact)
+    if hit is None and label != compact:
+        hit = _closest_official(lex, label.replace("-", ""))
+    return hit
+
+
 def _closest_official(lex: Lexicon, text: str) -> tuple[str, str, int] | None:
     """(text, the official string it mistypes, edit distance), or None.
 
-    Short official strings allow fewer edits than long ones; one extractOne call over all of them
-    answers nearly every name, the long ones are asked again only when a short one took the slot.
+    Only official strings whose length allows a match are asked (precomputed per length), the
+    short ones with the short distance, the long ones with the long distance.
     """
-    if len(text) not in lex.typo_lengths:
-        return None
-    best = process.extractOne(text, lex.typo_words, scorer=OSA.distance,
-                              score_cutoff=lex.weights["typo_max_distance_long"])
-    if best and len(best[0]) < lex.weights["typo_long_length"] and best[1] > lex.weights["typo_max_distance_short"]:
-        best = process.extractOne(text, lex.typo_long, scorer=OSA.distance,
-                                  score_cutoff=lex.weights["typo_max_distance_long"])
+    best = None
+    for choices, cutoff in lex.typo_candidates.get(len(text), ()):
+        found = process.extractOne(text, choices, scorer=OSA.distance, score_cutoff=cutoff)
+        if found and (best is None or found[1] < best[1]):
+            best = found
     if best and best[0] not in text:        # written out whole, it is a combination, not a typo
         return text, best[0], best[1]
     return None
@@ -361,7 +388,7 @@ def gov_suffix_in_name(name: Name) -> Signal | None:
 def gov_in_name(name: Name) -> Signal | None:
     """gov / 政府 / 国家 as a word of a name that is not a government's."""
     gov = name.words.gov
-    if not gov or name.suffix.split(".")[0] in FOREIGN_GOVERNMENT_LABELS:
+    if not gov or not FOREIGN_GOVERNMENT_LABELS.isdisjoint(name.suffix.split(".")):
         return None
     shown = "、".join(dict.fromkeys(gov))
     return (_reason("gov-in-name",
@@ -382,13 +409,7 @@ def combosquat(name: Name) -> Signal | None:
     return (_reason("combosquat",
                     f"把目标机构的名称与“查询/证书”类词语组合（{pair}）",
                     f"joins a target's or the government's name with a query/certificate word ({pair})"),
-            _query_site(target))
-
-
-def _query_site(target: Target | None) -> Target | None:
-    if target is not None and target.query_site:
-        return target_by_key(target.query_site)
-    return target
+            target)
 
 
 def target_pinyin(name: Name) -> Signal | None:
@@ -414,6 +435,20 @@ def target_chinese(name: Name) -> Signal | None:
     return (_reason("target-chinese",
                     f"中文域名 {name.unicode} 含有 {target.short_name} 的关键词（{shown}）",
                     f"Chinese name {name.unicode} contains keywords of {target.key} ({shown})"),
+            target)
+
+
+def target_name(name: Name) -> Signal | None:
+    """A registrable label made of nothing but a target's words and filler: yjglb.vip, gd-tzzy.net, 特种作业.com."""
+    label = name.core.rsplit(".", 1)[-1]
+    if label in name.lex.official_labels:                   # mem.com is a tld-swap, weighed there
+        return None
+    target = name.lex.only_target_words(label)
+    if target is None:
+        return None
+    return (_reason("target-name",
+                    f"整个域名主体就是 {target.short_name} 的名称或缩写（{label}）",
+                    f"the whole name is {target.key}'s words or abbreviation ({label})"),
             target)
 
 
@@ -451,7 +486,7 @@ def digits_hyphens(name: Name) -> Reason | None:
 
 # Signals that tie a name to a target or to the government, strongest idea first.
 SIGNALS = (official_as_subdomain, dots_to_dashes, typo, homoglyph, gov_suffix_in_name, gov_in_name,
-           combosquat, target_pinyin, target_chinese, tld_swap)
+           combosquat, target_pinyin, target_chinese, target_name, tld_swap)
 # Signals that only add to a name that already carries one of SIGNALS.
 AMPLIFIERS = (tld_risk, digits_hyphens)
 
@@ -462,8 +497,8 @@ def score_domain(name: str) -> DomainResult:
     """Score one name (a host or a URL) for imitation of a protected site. Never raises on bad input."""
     try:
         host = normalize_host(name)
-    except ValueError as err:
-        return _not_a_host(name, str(err))
+    except HostNameError as err:
+        return _not_a_host(name, err)
     ascii_host = host.ascii
     if (ascii_host[-1].isdigit() or ":" in ascii_host) and is_ip_literal(ascii_host):
         return DomainResult(ascii_host, 0, UNRELATED, None, [Reason(
@@ -472,10 +507,20 @@ def score_domain(name: str) -> DomainResult:
     parts = EXTRACT(ascii_host)
     if _is_official(lex, ascii_host, parts):
         return _official(ascii_host, host.unicode)
-    parsed = parse_name(ascii_host, host.unicode, parts, lex)
-    if not lex.anchor_pattern.search(parsed.core) and parsed.closest_official is None:
+    if _cannot_fire(lex, ascii_host, host.unicode, parts):
         return DomainResult(ascii_host, 0, UNRELATED, None, [])
-    return _scored(parsed)
+    return _scored(parse_name(ascii_host, host.unicode, parts, lex))
+
+
+def _cannot_fire(lex: Lexicon, ascii_host: str, unicode_host: str, parts) -> bool:
+    """The fast exit: a plain ASCII name with no target or government word and no typo of one.
+
+    Most names end here, before a Name is built; the checks are the ones the signals start from.
+    """
+    if ascii_host != unicode_host or not parts.suffix or len(parts.suffix) >= len(ascii_host):
+        return False
+    core = lex.deconfuse(ascii_host[:-len(parts.suffix) - 1])
+    return not lex.anchor_pattern.search(core) and _typo_hit(lex, core, parts.domain) is None
 
 
 def _is_official(lex: Lexicon, ascii_host: str, parts) -> bool:
@@ -489,19 +534,27 @@ def _scored(name: Name) -> DomainResult:
         return DomainResult(name.host, 0, UNRELATED, None, [])
     reasons = [reason for reason, _ in fired]
     reasons += [reason for reason in (amplify(name) for amplify in AMPLIFIERS) if reason is not None]
+    reasons.sort(key=lambda reason: -reason.points)         # strongest first: what an analyst reads first
     score = max(0, min(100, sum(reason.points for reason in reasons)))
     verdict = LOOKALIKE if score >= name.lex.weights["lookalike_threshold"] else UNRELATED
-    return DomainResult(name.host, score, verdict, _strongest_target(fired), reasons)
+    return DomainResult(name.host, score, verdict, _strongest_target(name, fired), reasons)
 
 
-def _strongest_target(fired: list[Signal]) -> str | None:
-    """The target of the strongest signal that names one (ties: the combosquat's query site, then file order)."""
+def _strongest_target(name: Name, fired: list[Signal]) -> str | None:
+    """The target of the strongest signal that names one (ties: file order).
+
+    A name that also carries query words imitates the target's query site, if it has one
+    (yjglb-zs: the ministry's words, but the certificate lookup is what it fakes).
+    """
     named = [(reason.points, target) for reason, target in fired if target is not None]
     if not named:
         return None
     top = max(points for points, _ in named)
     order = {target.key: rank for rank, target in enumerate(targets())}
-    return min((target for points, target in named if points == top), key=lambda t: order[t.key]).key
+    strongest = min((target for points, target in named if points == top), key=lambda t: order[t.key])
+    if strongest.query_site and name.words.query:
+        return strongest.query_site
+    return strongest.key
 
 
 def _official(ascii_host: str, unicode_host: str) -> DomainResult:
@@ -521,8 +574,8 @@ def _registered(name: Name) -> str:
     return f"{name.label}.{name.suffix}" if name.suffix else name.host
 
 
-def _not_a_host(name, message: str) -> DomainResult:
-    echoed = name if isinstance(name, str) else repr(name)
+def _not_a_host(name, err: HostNameError) -> DomainResult:
+    echoed = name.strip() if isinstance(name, str) else repr(name)
     if len(echoed) > ECHO_LIMIT:
         echoed = echoed[:ECHO_LIMIT] + "…"
-    return DomainResult(echoed, 0, UNRELATED, None, [Reason("not-a-host-name", 0, f"不是有效的域名：{message}", message)])
+    return DomainResult(echoed, 0, UNRELATED, None, [Reason("not-a-host-name", 0, err.zh, str(err))])

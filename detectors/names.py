@@ -26,6 +26,14 @@ _ASCII_HOST = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a
 _DOT_VARIANTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
 
 
+class HostNameError(ValueError):
+    """A string that is not a host name; the message is one line, `zh` says the same in Chinese."""
+
+    def __init__(self, problem: str, zh: str) -> None:
+        super().__init__(f"not a host name: {problem}")
+        self.zh = f"不是有效的域名：{zh}"
+
+
 class Host(NamedTuple):
     """A normalised host name: `ascii` is what DNS sees (punycode), `unicode` what a person reads."""
 
@@ -36,11 +44,11 @@ class Host(NamedTuple):
 def normalize_host(name: str) -> Host:
     """`name` (a host, or a URL) as a lower-case Host without scheme, path, port or trailing dot.
 
-    IP literals are kept as they are (IPv6 without brackets). Raises ValueError with a one-line
-    message for anything that is not a host name.
+    IP literals are kept as they are (IPv6 without brackets). Raises HostNameError (a ValueError
+    with a one-line message) for anything that is not a host name.
     """
     if not isinstance(name, str):
-        raise ValueError(f"not a host name: expected text, got {type(name).__name__}")
+        raise HostNameError(f"expected text, got {type(name).__name__}", "不是文本")
     host = name.strip().lower()
     if host.isascii() and len(host) <= MAX_LABEL_LENGTH and "xn--" not in host and _ASCII_HOST.fullmatch(host):
         return Host(host, host)                     # the common case, checked in one step
@@ -50,9 +58,10 @@ def normalize_host(name: str) -> Host:
             return Host(host, host)
     host = host.rstrip(".")
     if not host:
-        raise ValueError("not a host name: empty")
+        raise HostNameError("empty", "域名为空")
     if len(host) > MAX_HOST_LENGTH:
-        raise ValueError(f"not a host name: {len(host)} characters, more than {MAX_HOST_LENGTH}")
+        raise HostNameError(f"{len(host)} characters, more than {MAX_HOST_LENGTH}",
+                            f"域名过长（{len(host)} 个字符，上限 {MAX_HOST_LENGTH}）")
     if host.isascii():
         return _checked_ascii_host(host)
     return _idn_host(host)
@@ -85,14 +94,15 @@ def is_ip_literal(text: str) -> bool:
 
 def _checked_ascii_host(host: str) -> Host:
     if not _ASCII_HOST.fullmatch(host):
-        raise ValueError(f"not a host name: {_shorten(host)!r} has characters or dots a host name cannot have")
+        raise HostNameError(f"{_shorten(host)!r} has characters or dots a host name cannot have",
+                            "含有域名中不允许的字符，或有空的段")
     if "xn--" not in host:
         _check_label_lengths(host)
         return Host(host, host)
     try:
         unicode = ".".join(_label_to_unicode(label) for label in host.split("."))
     except UnicodeError as err:
-        raise ValueError(f"not a host name: {_shorten(host)!r} has a broken punycode label ({err})") from None
+        raise HostNameError(f"{_shorten(host)!r} has a broken punycode label ({err})", "punycode 编码损坏") from None
     _check_label_lengths(host)
     return Host(host, unicode)
 
@@ -109,19 +119,21 @@ def _label_to_unicode(label: str) -> str:
 def _idn_host(host: str) -> Host:
     """Unicode host: IDNA 2003 ToASCII label by label (maps fullwidth letters and case as browsers do)."""
     if "\ufffd" in host:
-        raise ValueError("not a host name: contains U+FFFD (bytes that were not valid text)")
+        raise HostNameError("contains U+FFFD (bytes that were not valid text)", "含有无法解码的字节（U+FFFD）")
     try:
         ascii_labels = [label.encode("idna").decode("ascii") for label in host.split(".")]
     except UnicodeError as err:
-        raise ValueError(f"not a host name: {_shorten(host)!r} cannot be encoded as IDNA ({err})") from None
+        raise HostNameError(f"{_shorten(host)!r} cannot be encoded as IDNA ({err})", "无法按 IDNA 规则编码") from None
     return _checked_ascii_host(".".join(ascii_labels).lower())
 
 
 def _check_label_lengths(host: str) -> None:
     if len(host) > MAX_HOST_LENGTH:
-        raise ValueError(f"not a host name: {len(host)} characters once encoded, more than {MAX_HOST_LENGTH}")
+        raise HostNameError(f"{len(host)} characters once encoded, more than {MAX_HOST_LENGTH}",
+                            f"编码后域名过长（{len(host)} 个字符，上限 {MAX_HOST_LENGTH}）")
     if any(len(label) > MAX_LABEL_LENGTH for label in host.split(".")):
-        raise ValueError(f"not a host name: a label of {_shorten(host)!r} is longer than {MAX_LABEL_LENGTH}")
+        raise HostNameError(f"a label of {_shorten(host)!r} is longer than {MAX_LABEL_LENGTH}",
+                            f"某一段超过 {MAX_LABEL_LENGTH} 个字符")
 
 
 def _shorten(text: str, limit: int = 60) -> str:
