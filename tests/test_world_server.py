@@ -116,8 +116,10 @@ def world(tmp_path_factory):
         "result.html": "<html><style>td{color:red}</style><td>{name}</td><td>T{idcard}</td><td>{missing}</td></html>",
         "js/app.js": "var a={b:1};",
     })
-    _host(root, "gbk.example.cn", 'ip = "198.51.100.7"\ncharset = "gbk"\n',
-          {"index.html": "<html><body>电工证查询</body></html>".encode("gbk")})
+    _host(root, "gbk.example.cn", 'ip = "198.51.100.7"\ncharset = "gbk"\n'
+          '[[routes]]\npath = "/result"\nfile = "result.html"\ntemplate = true\n',
+          {"index.html": "<html><body>电工证查询</body></html>".encode("gbk"),
+           "result.html": "<p>姓名：{name}</p><p>查询成功</p>".encode("gbk")})
     _host(root, "slow.example.com", 'ip = "203.0.113.20"\ndelay = 1.5\n', {"index.html": "slow"})
     _host(root, "drip.example.com", 'ip = "203.0.113.21"\ndrip = 2000\n', {"index.html": "x" * 1000})
     _host(root, "dead.example.com", 'ip = "203.0.113.30"\nstate = "dead"\n')
@@ -223,6 +225,16 @@ def test_charset_names_the_files_encoding(world):
     _, headers, body = _get(world, "http://gbk.example.cn/")
     assert headers["Content-Type"] == "text/html; charset=gbk"
     assert "电工证查询" in body.decode("gbk")
+
+
+def test_template_keeps_the_files_charset_and_escapes_what_it_cannot_hold(world):
+    _, headers, body = _get(world, "http://gbk.example.cn/result?name=%E5%BC%A0%E4%B8%89%F0%9F%98%80")
+    assert headers["Content-Type"] == "text/html; charset=gbk"
+    assert body.decode("gbk") == "<p>姓名：张三&#128512;</p><p>查询成功</p>"
+
+
+def test_paths_with_nul_bytes_are_not_found(world):
+    assert _get(world, "http://up.example.com/index.html%00.js")[0] == 404
 
 
 def test_origin_form_request_with_host_header_and_keep_alive(world):
