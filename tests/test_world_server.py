@@ -19,7 +19,7 @@ import pytest
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from fixtures.server import start_world
+from fixtures.server import WorldError, start_world
 
 UP_TOML = """
 ip = ["203.0.113.10", "203.0.113.11"]
@@ -424,3 +424,12 @@ def test_stop_releases_every_port(tmp_path):
     for port in (proxy_port, running.ports["whois"], running.ports["dns"]):
         with pytest.raises(ConnectionRefusedError):
             socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_a_taken_port_is_a_one_line_error(tmp_path):
+    _host(tmp_path, "a.example.com", 'ip = "192.0.2.1"\n', {"index.html": "a"})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(WorldError, match="cannot listen on 127.0.0.1"):
+            start_world(tmp_path, ports={"proxy": taken.getsockname()[1]})
