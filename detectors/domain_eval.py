@@ -73,6 +73,9 @@ def _evaluate_lists(eval_dir: Path, lines: list[str]) -> dict:
     lines.append(f"real-world lists ({eval_dir}):")
     gov_total = gov_official = 0
     for key, file_name in POPULAR_LISTS.items():
+        if not (eval_dir / file_name).exists():
+            lines.append(f"  {file_name}: absent, skipped")
+            continue
         names = read_names(eval_dir / file_name)
         results = [score_domain(name) for name in names]
         flagged = [r.domain for r in results if r.verdict == LOOKALIKE]
@@ -88,6 +91,7 @@ def _evaluate_lists(eval_dir: Path, lines: list[str]) -> dict:
     for key, file_name in PHISH_LISTS.items():
         path = eval_dir / file_name
         if not path.exists():
+            lines.append(f"  {file_name}: absent, skipped")
             continue
         names = read_names(path)
         results = [score_domain(name) for name in names]
@@ -221,7 +225,11 @@ def benchmark(shared_eval: Path | None = None) -> dict:
     eval_dir = find_shared_eval(shared_eval)
     if eval_dir is None:
         return {"lines": ["domain benchmark: skipped (../shared/eval not found)"], "skipped": True}
-    names = [name for file_name in POPULAR_LISTS.values() for name in read_names(eval_dir / file_name)]
+    names = [name for file_name in POPULAR_LISTS.values() if (eval_dir / file_name).exists()
+             for name in read_names(eval_dir / file_name)]
+    if not names:
+        return {"lines": [f"domain benchmark: skipped (no {' or '.join(POPULAR_LISTS.values())} in {eval_dir})"],
+                "skipped": True}
     target_names = [host for target in targets() for host in target.hosts]
     bare_rates, detector_rates = [], []
     with _one_core():

@@ -77,7 +77,9 @@ class Lexicon:
         anchors += list(self.official_labels)
         # A name matching none of these (and no typo) cannot fire any signal: the fast exit.
         self.anchor_pattern = _alternation(anchors)
-        self.deconfuse_table, self.deconfuse_sequences = _load_confusables()
+        self.deconfuse_table, self.deconfuse_digits, self.deconfuse_sequences = _load_confusables()
+        digits = "".join(self.deconfuse_digits)
+        self.digit_in_word = re.compile(rf"(?<=[a-z])[{digits}]|[{digits}](?=[a-z])")
 
     def _build_words(self) -> None:
         """word -> (kind, target) for pinyin and for Chinese; a target's own word beats a shared one."""
@@ -140,8 +142,11 @@ class Lexicon:
                     self.typo_candidates.setdefault(length, []).append((near, distance))
 
     def deconfuse(self, text: str) -> str:
-        """`text` with look-alike characters replaced by the Latin letters they imitate."""
-        text = text.translate(self.deconfuse_table)
+        """`text` with look-alike characters replaced by the Latin letters they imitate.
+
+        Digits count only inside a word (g0v), never in a number (2024 stays 2024).
+        """
+        text = self.digit_in_word.sub(lambda match: self.deconfuse_digits[match.group(0)], text.translate(self.deconfuse_table))
         for sequence, letter in self.deconfuse_sequences:
             if sequence in text:
                 text = text.replace(sequence, letter)
@@ -223,12 +228,15 @@ def _flattened_forms(host: str, registrable_label: str) -> list[str]:
             if end - start >= 2]
 
 
-def _load_confusables() -> tuple[dict[int, str], list[tuple[str, str]]]:
+def _load_confusables() -> tuple[dict[int, str], dict[str, str], list[tuple[str, str]]]:
+    """(translate table for letters, digit -> letter, [(letter pair, letter)]) from confusables.toml."""
     with open(CONFUSABLES_FILE, "rb") as fh:
         data = tomllib.load(fh)
-    table = {ord(char): letter for letter, chars in data["characters"].items() for char in chars}
+    pairs = [(char, letter) for letter, chars in data["characters"].items() for char in chars]
+    table = {ord(char): letter for char, letter in pairs if not char.isdigit()}
+    digits = {char: letter for char, letter in pairs if char.isdigit()}
     sequences = [(sequence, letter) for letter, found in data["sequences"].items() for sequence in found]
-    return table, sequences
+    return table, digits, sequences
 
 
 @functools.cache

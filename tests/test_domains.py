@@ -1,0 +1,195 @@
+"""The lookalike-domain score: official names, every signal on a name that fires it and one that does not,
+bad input, the result contract, and that points and thresholds come from weights.toml."""
+
+import json
+import re
+
+import pytest
+
+from detectors import domains
+from detectors.domains import AMPLIFIERS, SIGNALS, lexicon, score_domain
+from detectors.weights import weights
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def codes(name: str) -> set[str]:
+    return {reason.code for reason in score_domain(name).reasons}
+
+
+# ---------------------------------------------------------------- official
+
+@pytest.mark.parametrize("name, target", [
+    ("cx.mem.gov.cn", "cx.mem.gov.cn"),
+    ("https://cx.mem.gov.cn/special?index=0", "cx.mem.gov.cn"),
+    ("CX.MEM.GOV.CN.", "cx.mem.gov.cn"),
+    ("www.mem.gov.cn", "mem.gov.cn"),
+    ("www.chinasafety.gov.cn", "mem.gov.cn"),
+    ("cnse.samr.gov.cn", "cnse.samr.gov.cn"),
+    ("cnse.e-cqs.cn", "cnse.samr.gov.cn"),
+    ("zlaq.mohurd.gov.cn", "zlaq.mohurd.gov.cn"),
+    ("zscx.osta.org.cn", "zscx.osta.org.cn"),
+])
+def test_official_hosts_of_targets(name, target):
+    result = score_domain(name)
+    assert (result.verdict, result.score, result.target) == ("official", 0, target)
+    assert result.reasons[0].code == "official-host"
+
+
+@pytest.mark.parametrize("name", [
+    "yjgl.gd.gov.cn", "yjt.zj.gov.cn", "ajj.jiangsu.gov.cn", "www.gov.cn", "gov.cn",
+    # gov.cn names that *look* like fakes are still official: only government bodies can hold them
+    "cx-mem-gov.gov.cn", "cxmem-chaxun.gov.cn", "mem.gov.cn.gov.cn", "tzzy-zs.xyz.gov.cn",
+    "应急管理部.政务",
+])
+def test_every_gov_cn_name_is_official_never_lookalike(name):
+    result = score_domain(name)
+    assert result.verdict == "official"
+    assert result.score == 0
+
+
+# ---------------------------------------------------------------- each signal: fires / does not fire
+
+FIRES = {
+    "official-as-subdomain": ["cx.mem.gov.cn.example.top", "mem.gov.cn.cxzs.xyz", "cx.mem.gov.cn-query.com"],
+    "dots-to-dashes": ["cx-mem-gov-cn.com", "cxmemgov.cn", "cnse-samr.com", "zlaq_mohurd.net"],
+    "typo": ["cxmen.com", "chinasafty.com", "zlaqmohrud.com"],
+    "homoglyph": ["cх-mеm.com", "cxrnem.com", "cx-mem-g0v.com"],
+    "gov-suffix-in-name": ["mem.gov.cn.com", "gov-cn.top", "cxmem.gov-cn.xyz"],
+    "gov-in-name": ["cx-mem-gov.com", "zhengfu-cx.top", "国家证书查询.com"],
+    "combosquat": ["memchaxun.com", "tzzy-cx.com", "yjglb-zs.com", "tzzyczz.com", "特种作业证书查询.com"],
+    "target-pinyin": ["yjglb.com", "aqsc-gd.cn", "chinasafety-cx.com"],
+    "target-chinese": ["特种作业.com", "应急管理查询.net"],
+    "target-name": ["yjglb.vip", "gd-tzzy.net", "特种作业.com", "tezhongzuoye2024.top"],
+    "tld-swap": ["mem.top", "chinasafety.com", "mohurd.net"],
+    "tld-risk": ["tzzy-cx.top", "memchaxun.xyz"],
+    "digits-hyphens": ["cx-mem-gov-2024.com", "tzzy-cx-zs.com"],
+}
+DOES_NOT_FIRE = {
+    "official-as-subdomain": ["cx-mem-gov.com", "memgov.com", "cx.mem.gov.cn"],
+    "dots-to-dashes": ["cx.mem.gov.cn.example.top", "cxmen.com", "memory.com"],
+    "typo": ["cxmem.top", "memory.com", "baidu.com", "cx-mem-gov.com"],
+    "homoglyph": ["cx-mem.com", "learn.com", "163.com"],
+    "gov-suffix-in-name": ["cx-mem-gov.com", "govcnews.com", "yjgl.gd.gov.cn"],
+    "gov-in-name": ["www.gov.uk", "govinfo.gov", "govdelivery.com", "memchaxun.com"],
+    "combosquat": ["tzzy.com", "chaxun.com", "zhengshuchaxun.com", "快递查询.com"],
+    "target-pinyin": ["ruanjian.com", "yingjiesheng.com", "memory.com", "samrat.com"],
+    "target-chinese": ["快递查询.com", "北京大学.cn"],
+    "target-name": ["chinasafetynet.com", "tzzy-peixun.com", "mem.com", "tzzy-cx.com"],
+    "tld-swap": ["mem.gov.cn", "memo.com", "cx-mem.com"],
+    "tld-risk": ["example.top", "tzzy-cx.com"],
+    "digits-hyphens": ["cxmem.com", "cx-mem.com", "163.com"],
+}
+
+
+def test_every_signal_is_tested_both_ways():
+    listed = {check.__name__.replace("_", "-") for check in SIGNALS + AMPLIFIERS}
+    assert set(FIRES) == listed == set(DOES_NOT_FIRE)
+
+
+@pytest.mark.parametrize("code, name", [(code, name) for code, names in FIRES.items() for name in names])
+def test_signal_fires(code, name):
+    assert code in codes(name)
+
+
+@pytest.mark.parametrize("code, name", [(code, name) for code, names in DOES_NOT_FIRE.items() for name in names])
+def test_signal_does_not_fire(code, name):
+    assert code not in codes(name)
+
+
+def test_signals_are_small_documented_functions():
+    for check in SIGNALS + AMPLIFIERS:
+        assert check.__doc__, check.__name__
+        assert check.__name__ in weights("domain") or check.__name__ == "tld_risk"
+
+
+# ---------------------------------------------------------------- verdicts and targets
+
+@pytest.mark.parametrize("name, target", [
+    ("cx-mem-gov.com", "cx.mem.gov.cn"),
+    ("yjglb-zs.com", "cx.mem.gov.cn"),          # the ministry's words with query words: the lookup is faked
+    ("mem.gov.cn.ltd", "mem.gov.cn"),
+    ("cnse-samr.com", "cnse.samr.gov.cn"),
+    ("zlaq-mohurd.com", "zlaq.mohurd.gov.cn"),
+    ("osta-zscx.top", "zscx.osta.org.cn"),
+    ("特种作业证书查询.com", "cx.mem.gov.cn"),
+])
+def test_lookalikes_and_their_targets(name, target):
+    result = score_domain(name)
+    assert result.verdict == "lookalike"
+    assert result.target == target
+
+
+def test_government_pretender_without_a_target():
+    result = score_domain("gov-cn.top")
+    assert result.verdict == "lookalike" and result.target is None
+
+
+@pytest.mark.parametrize("name", ["baidu.com", "memory.com", "chaxun.com", "www.gov.uk", "ruanjian.com",
+                                  "chinasafetynet.com", "example.top", "快递查询.com", "mem.com", "osta.ee"])
+def test_unrelated(name):
+    assert score_domain(name).verdict == "unrelated"
+
+
+def test_score_is_the_clipped_sum_of_reason_points_and_points_come_from_weights():
+    domain_weights = weights("domain")
+    for name in ["cx-mem-gov-cn.com", "memchaxun.xyz", "cxmen.com", "mem.top", "tzzy.com"]:
+        result = score_domain(name)
+        assert result.score == max(0, min(100, sum(reason.points for reason in result.reasons)))
+        for reason in result.reasons:
+            expected = domain_weights["tld_risk"] if reason.code == "tld-risk" else None
+            points = domain_weights.get(reason.code.replace("-", "_"), expected)
+            if reason.code == "tld-risk":
+                assert reason.points in domain_weights["tld_risk"].values()
+            else:
+                assert reason.points == points
+
+
+def test_threshold_lives_in_weights(monkeypatch):
+    assert score_domain("memchaxun.com").verdict == "lookalike"
+    monkeypatch.setitem(lexicon().weights, "lookalike_threshold", 101)
+    assert score_domain("memchaxun.com").verdict == "unrelated"
+
+
+def test_reasons_are_strongest_first_and_bilingual():
+    result = score_domain("cx-mem-gov-cn.top")
+    points = [reason.points for reason in result.reasons]
+    assert points == sorted(points, reverse=True)
+    for reason in result.reasons:
+        assert CJK.search(reason.zh) and reason.en.isascii() is not None and reason.en
+
+
+# ---------------------------------------------------------------- contract and bad input
+
+def test_to_dict_is_exactly_the_contract():
+    as_dict = score_domain("cx-mem-gov.com").to_dict()
+    assert list(as_dict) == ["domain", "score", "verdict", "target", "reasons"]
+    assert as_dict["domain"] == "cx-mem-gov.com"
+    assert all(set(reason) == {"code", "points", "zh", "en"} for reason in as_dict["reasons"])
+    json.dumps(as_dict, ensure_ascii=False)
+
+
+def test_idn_result_names_the_punycode_and_reads_the_unicode():
+    result = score_domain("特种作业证书查询.com")
+    assert result.domain.startswith("xn--")
+    assert any("特种作业证书查询.com" in reason.zh for reason in result.reasons)
+
+
+@pytest.mark.parametrize("bad, code", [
+    ("", "not-a-host-name"),
+    ("   ", "not-a-host-name"),
+    ("x" * 10_000, "not-a-host-name"),
+    ("cx-mem-gov.com" * 1000, "not-a-host-name"),
+    ("\ufffd\ufffd.com", "not-a-host-name"),
+    ("a b c", "not-a-host-name"),
+    ("xn--zz.com", "not-a-host-name"),
+    ("1.2.3.4", "ip-literal"),
+    ("[2001:db8::1]", "ip-literal"),
+    ("http://10.0.0.1:8080/cx.mem.gov.cn", "ip-literal"),
+])
+def test_bad_input_gives_unrelated_with_a_reason(bad, code):
+    result = score_domain(bad)
+    assert (result.verdict, result.score, result.target) == ("unrelated", 0, None)
+    assert [reason.code for reason in result.reasons] == [code]
+    assert len(result.domain) <= domains.ECHO_LIMIT + 1
+    json.dumps(result.to_dict(), ensure_ascii=False)
