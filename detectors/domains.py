@@ -366,16 +366,18 @@ def _closest_official(lex: Lexicon, text: str) -> tuple[str, str, int] | None:
 
 
 def homoglyph(name: Name) -> Signal | None:
-    """Look-alike characters (Cyrillic, accents, rn for m, 0 for o) that spell a target's words."""
+    """Look-alike characters (Cyrillic, accents, rn for m, 0 for o) that spell an official name or a target's words."""
     if name.plain == name.core:
         return None
-    spelled, plain = name.words, name.plain_words
+    lex, spelled, plain = name.lex, name.words, name.plain_words
+    spelled_host = lex.official_hosts.get(name.deconfused_host)
     new_targets = set(spelled.target_words()) - set(plain.target_words())
-    new_gov = len(spelled.gov) > len(plain.gov)
-    official_form = name.lex.flat_pattern.search(name.core) and not name.lex.flat_pattern.search(name.plain)
-    if not (new_targets or new_gov or official_form):
+    new_gov = len(spelled.gov) > len(plain.gov) or name.deconfused_host.endswith(lex.government_endings)
+    official_shape = any(pattern.search(name.deconfused_host) and not pattern.search(f"{name.plain}.{name.suffix}")
+                         for pattern in (lex.flat_pattern, lex.dotted_pattern))
+    if not (spelled_host or new_targets or new_gov or official_shape):
         return None
-    target = spelled.target_words()[sorted(new_targets)[0]] if new_targets else None
+    target = spelled_host or (spelled.target_words()[sorted(new_targets)[0]] if new_targets else None)
     return (_reason("homoglyph",
                     f"用形近字符冒充：{name.plain} 读作 {name.core}",
                     f"look-alike characters: {name.plain} reads as {name.core}"),

@@ -54,7 +54,7 @@ FIRES = {
     "official-as-subdomain": ["cx.mem.gov.cn.example.top", "mem.gov.cn.cxzs.xyz", "cx.mem.gov.cn-query.com"],
     "dots-to-dashes": ["cx-mem-gov-cn.com", "cxmemgov.cn", "cnse-samr.com", "zlaq_mohurd.net"],
     "typo": ["cxmen.com", "chinasafty.com", "zlaqmohrud.com"],
-    "homoglyph": ["cх-mеm.com", "cxrnem.com", "cx-mem-g0v.com"],
+    "homoglyph": ["cх-mеm.com", "cxrnem.com", "cx-mem-g0v.com", "cx.mem.gоv.cn", "cx.mem.g0v.cn"],
     "gov-suffix-in-name": ["mem.gov.cn.com", "gov-cn.top", "cxmem.gov-cn.xyz"],
     "gov-in-name": ["cx-mem-gov.com", "zhengfu-cx.top", "国家证书查询.com"],
     "combosquat": ["memchaxun.com", "tzzy-cx.com", "yjglb-zs.com", "tzzyczz.com", "特种作业证书查询.com"],
