@@ -256,7 +256,7 @@ class Name:
     label: str           # registrable label, ASCII (cx-mem-gov in cx-mem-gov.com)
     plain: str           # Unicode host without its suffix, as written
     core: str            # the same with look-alike characters spelled out
-    lex: Lexicon
+    lex: Lexicon = field(repr=False)
 
     @functools.cached_property
     def words(self) -> Words:
