@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
-import lxml.html
 import mmh3
 import tlsh
 
@@ -26,17 +25,26 @@ MAX_HTML_CHARS = 2_000_000
 MAX_ELEMENTS = 20_000
 MAX_SCRIPT_CHARS = 300_000
 FOOTER_CHARS = 600       # the end of the text, where footers without a class name sit
-DOM_SHINGLE = 3
+TLSH_CHARS = 64_000
+_MIX = 1_000_003        # an odd multiplier that spreads the three token hashes of a shingle
 
 _BLOCK_TAGS = frozenset("p div br li tr td th h1 h2 h3 h4 h5 h6 table ul ol dl dt dd form section article "
                         "header footer nav aside blockquote pre hr option button label title".split())
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template")
 _FIELD_TAGS = frozenset(("input", "select", "textarea"))
 _IGNORED_INPUT_TYPES = frozenset(("hidden", "submit", "button", "reset", "image", "checkbox", "radio", "file"))
-_MASTHEAD_HINTS = re.compile("header|logo|banner|top|title|foot|copyright|bottom", re.I)
+# Class or id words of page headers and footers, as whole words ("topic" is no "top").
+_MASTHEAD_HINTS = re.compile(r"(?:^|[\s_-])(?:header|head|logo|banner|top|topbar|topnav|title|foot|footer|"
+                             r"copyright|bottom)(?:$|[\s_\d-])", re.I)
 _HEADINGS = frozenset(("h1", "h2", "h3", "footer", "header"))
+_HEADLINE_TAGS = frozenset(("h1", "h2"))
+_HEADLINE_HINTS = re.compile(r"logo|title|site-?name|brand", re.I)
 _QR_HINTS = tuple(WORDS["contacts"]["qr_hints"])
+_RESULT_TABLE_CLASSES = tuple(WORDS["result"]["table_classes"])
 MAX_TABLES = 60
+TABLE_CHARS = 3000
+MAX_MASTHEAD = 40
+MASTHEAD_CHARS = 300
 
 # Content hashes in bundler output (app.3f2a1b9c.js, index-BXk2_9aQ.js) vary per build; the names do not.
 _ASSET_HASH = re.compile(r"[.-](?=[0-9a-z_]{8,}\.)(?=[^.]*\d)[0-9a-z_]{8,}(?=\.)|[.-][0-9a-f]{6,}(?=\.)", re.I)
@@ -58,8 +66,10 @@ class FormField:
     placeholder: str
     label: str          # aria-label or title attribute
 
-    def tokens(self) -> set[str]:
-        return {normalize_text(v).lower() for v in (self.name, self.id, self.placeholder, self.label) if v}
+    @functools.cached_property
+    def tokens(self) -> frozenset[str]:
+        """Its names and prompts as matched: normalised, lower case."""
+        return frozenset(normalize_text(v).lower() for v in (self.name, self.id, self.placeholder, self.label) if v)
 
 
 @dataclass
@@ -70,8 +80,9 @@ class Form:
     fields: list[FormField]
     text: str            # the form's visible text (its labels), normalised
 
-    def tokens(self) -> set[str]:
-        return set().union(*(f.tokens() for f in self.fields)) if self.fields else set()
+    @functools.cached_property
+    def tokens(self) -> frozenset[str]:
+        return frozenset().union(*(f.tokens for f in self.fields))
 
 
 @dataclass
@@ -81,6 +92,7 @@ class PageFeatures:
     title: str = ""
     text: str = ""                  # visible text, normalised, one line per block
     masthead: str = ""              # title, headings, header and footer: how the page presents itself
+    headline: str = ""              # title, h1/h2 and logo or site-name text: the name it gives itself
     dom_shingles: frozenset[int] = frozenset()
     forms: list[Form] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)         # script/style/image paths, build hashes removed
@@ -145,10 +157,13 @@ def favicon_hash(data: bytes) -> int:
     return mmh3.hash(base64.encodebytes(data))
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_asset(src: str, base_url: str = "") -> str:
     """An asset path without host, query and build hash, lower case: "/static/js/app.js"."""
+    src = src.strip()
     try:
-        path = urlsplit(urljoin(base_url, src.strip())).path.lower()
+        absolute = src.startswith(("/", "http:", "https:")) or not base_url
+        path = urlsplit(src if absolute else urljoin(base_url, src)).path.lower()
     except ValueError:
         return ""
     return _ASSET_HASH.sub("", path)
@@ -158,15 +173,19 @@ _DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 
 
 def html_tlsh(html: str) -> str | None:
-    """TLSH of the markup with digits and white space folded (dates and ids change, layout does not)."""
-    folded = b" ".join(html.encode("utf-8", "replace").split()).translate(_DIGITS_TO_ZERO)
+    """TLSH of the markup with digits and white space folded (dates and ids change, layout does not).
+    The first TLSH_CHARS characters suffice to fingerprint a layout."""
+    folded = b" ".join(html[:TLSH_CHARS].encode("utf-8", "replace").split()).translate(_DIGITS_TO_ZERO)
     digest = tlsh.hash(folded)
     return None if digest in ("", "TNULL") else digest
 
 
-def phrase(value: str) -> str:
-    """A label or prompt as compared: normalised, without decoration around it."""
-    return normalize_text(value).strip(_PHRASE_TRIM)
+def phrases_of(values) -> set[str]:
+    """Labels or prompts as compared: normalised (all in one call: it is the costly part), without
+    decoration around them, of a useful length."""
+    joined = normalize_text("\n".join(v.replace("\n", " ") for v in values))
+    found = (line.strip(_PHRASE_TRIM) for line in joined.split("\n"))
+    return {p for p in found if 2 <= len(p) <= 60}
 
 
 def api_paths(source: str) -> set[str]:
@@ -183,19 +202,21 @@ def api_paths(source: str) -> set[str]:
 def script_phrases(script: str) -> set[str]:
     """Chinese string literals, prompts and API paths in JavaScript (what an SPA renders later)."""
     script = script[:MAX_SCRIPT_CHARS]
-    found = {phrase(m) for m in _JS_STRING.findall(script)} | {phrase(m) for m in _PROMPT.findall(script)}
-    found |= api_paths(script)
-    return {p for p in found if 2 <= len(p) <= 60}
+    found = phrases_of(_JS_STRING.findall(script) + _PROMPT.findall(script))
+    return found | {p for p in api_paths(script) if len(p) <= 60}
+
+
+# The plain etree HTML parser: lxml.html's element classes cost a Python call per element.
+_PARSER = lxml.etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
 
 def _parse(html: str):
     """The document root, or None for markup lxml cannot make a document of (empty, binary junk)."""
     if not html.strip():
         return None
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
-        return lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
-    except (lxml.etree.ParserError, ValueError):
+        return lxml.etree.fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
+    except (lxml.etree.LxmlError, ValueError):
         return None
 
 
@@ -206,12 +227,14 @@ class _Walk:
         self.features = features
         self.tokens: list[str] = []
         self.fields_outside_forms: list[FormField] = []
-        self.forms: list[tuple[lxml.html.HtmlElement, list[FormField]]] = []
-        self.masthead: list[lxml.html.HtmlElement] = []
-        self.tables: list[lxml.html.HtmlElement] = []
+        self.forms: list[tuple[lxml.etree._Element, list[FormField]]] = []
+        self.masthead: list[lxml.etree._Element] = []
+        self.headline: list[lxml.etree._Element] = []
+        self.tables: list[lxml.etree._Element] = []
         self.scripts: list[str] = []
         self.app_root = False
         self.form_fields: dict = {}
+        self.masthead_names: dict[tuple, bool] = {}
 
     def run(self, root) -> None:
         handlers = {"script": self._on_script, "link": self._on_link, "img": self._on_img, "a": self._on_a,
@@ -235,8 +258,17 @@ class _Walk:
             handler = handlers.get(tag)
             if handler:
                 handler(el)
-            if tag in _HEADINGS or ((css or ident) and _MASTHEAD_HINTS.search(f"{css} {ident}")):
+            if tag in _HEADINGS or ((css or ident) and self._is_masthead(css, ident)):
                 self.masthead.append(el)
+                if tag in _HEADLINE_TAGS or ((css or ident) and _HEADLINE_HINTS.search(f"{css} {ident}")):
+                    self.headline.append(el)
+
+    def _is_masthead(self, css: str | None, ident: str | None) -> bool:
+        # Pages repeat the same class names hundreds of times: decide each pair once.
+        key = (css, ident)
+        if key not in self.masthead_names:
+            self.masthead_names[key] = bool(_MASTHEAD_HINTS.search(f"{css} {ident}"))
+        return self.masthead_names[key]
 
     def _on_form(self, el):
         self.form_fields[el] = []
@@ -290,7 +322,24 @@ class _Walk:
 
 
 def _text_of(el, limit: int = 400) -> str:
-    return normalize_text(el.text_content()[:limit])
+    return normalize_text(_raw_text(el)[:limit])
+
+
+def _raw_text(el) -> str:
+    return "".join(el.itertext())
+
+
+def _tables(tables) -> list[tuple[str, str]]:
+    """(class, text) of the tables that could hold a person's certificate: a result class, or a
+    姓名 column (the same characters in both scripts, so the raw text can be tested before the
+    costly normalisation)."""
+    found = []
+    for table in tables:
+        css = table.get("class", "")
+        raw = _raw_text(table)[:TABLE_CHARS]
+        if "姓" in raw or any(hint in css for hint in _RESULT_TABLE_CLASSES):
+            found.append((css, normalize_text(raw)))
+    return found
 
 
 def _forms(walk: _Walk, url: str, page_host: str) -> list[Form]:
@@ -331,16 +380,20 @@ def _site(host: str) -> str:
 
 
 def _shingles(tokens: list[str]) -> frozenset[int]:
-    return frozenset(mmh3.hash("|".join(tokens[i:i + DOM_SHINGLE])) for i in range(len(tokens) - DOM_SHINGLE + 1))
+    """Hashes of every run of three consecutive element tokens (tag.class) in document order.
+    Tokens are hashed once each (mmh3: stable across runs, unlike hash()), runs combined arithmetically."""
+    ids = {token: mmh3.hash(token, signed=False) for token in set(tokens)}
+    hashed = [ids[token] for token in tokens]
+    return frozenset(((a * _MIX ^ b) * _MIX ^ c) & 0xFFFFFFFF for a, b, c in zip(hashed, hashed[1:], hashed[2:]))
 
 
 def _phrases(walk: _Walk, html: str) -> set[str]:
-    found = {phrase(f.placeholder) for form in walk.forms for f in form[1] if f.placeholder}
-    found |= {phrase(f.placeholder) for f in walk.fields_outside_forms if f.placeholder}
-    found |= {phrase(m) for m in _PROMPT.findall(html)} | api_paths(html)
+    fields = [f for _, form_fields in walk.forms for f in form_fields] + walk.fields_outside_forms
+    found = phrases_of([f.placeholder for f in fields if f.placeholder] + _PROMPT.findall(html))
+    found |= {p for p in api_paths(html) if len(p) <= 60}
     for script in walk.scripts:
         found |= script_phrases(script)
-    return {p for p in found if 2 <= len(p) <= 60}
+    return found
 
 
 def extract_features(html: str, url: str, headers: dict | None = None, favicon: bytes | None = None) -> PageFeatures:
@@ -357,12 +410,15 @@ def extract_features(html: str, url: str, headers: dict | None = None, favicon: 
     features.title = normalize_text(root.findtext(".//title") or "")
     features.phrases = _phrases(walk, html)
     lxml.etree.strip_elements(root, *_INVISIBLE_TAGS, with_tail=False)
-    features.text = normalize_text(root.text_content())
-    features.masthead = "\n".join([features.title] + [_text_of(el, 300) for el in walk.masthead[:40]])
+    features.text = normalize_text(_raw_text(root))
+    features.masthead = normalize_text("\n".join(
+        [features.title] + [_raw_text(el)[:MASTHEAD_CHARS] for el in walk.masthead[:MAX_MASTHEAD]]))
+    features.headline = normalize_text("\n".join(
+        [features.title] + [_raw_text(el)[:MASTHEAD_CHARS] for el in walk.headline[:MAX_MASTHEAD]]))
     features.forms = _forms(walk, features.url, features.host)
     features.dom_shingles = _shingles(walk.tokens)
     features.link_hosts, features.internal_links = _link_hosts(features.hrefs, features.url, features.host)
-    features.tables = [(t.get("class", ""), _text_of(t, 3000)) for t in walk.tables[:MAX_TABLES]]
+    features.tables = _tables(walk.tables[:MAX_TABLES])
     features.tlsh = html_tlsh(html)
     features.contacts = find_contacts(features.text, [h for h in features.hrefs if ":" in h[:12]])
     features.analytics = find_analytics(html)

@@ -15,15 +15,20 @@ from detectors.reasons import Reason
 from detectors.similarity import Match, PageSide
 from detectors.targets import target_for_host, targets
 
-_SELLER_STRONG = any_of(WORDS["seller"]["strong"], padded=True)
+_SELLER_STRONG = re.compile("|".join([any_of(WORDS["seller"]["strong"], padded=True).pattern]
+                                     + WORDS["seller"]["strong_patterns"]))
+_CHECKABLE = re.compile("|".join([any_of(WORDS["seller"]["checkable"], padded=True).pattern]
+                                 + WORDS["seller"]["checkable_patterns"]))
 _SELLER_WEAK = any_of(WORDS["seller"]["weak"], padded=True)
 _PRICE = re.compile(WORDS["seller"]["price_pattern"])
 _CERTIFICATE_WORD = any_of(WORDS["seller"]["certificate_words"])
 _TRAINING_WORD = any_of(WORDS["seller"]["training_words"])
 _WARNING = any_of(WORDS["warning"]["markers"] + WORDS["warning"]["doubt"])
+_DISCUSSION_TITLE = any_of(WORDS["warning"]["title_markers"])
 _EDITORIAL = any_of(WORDS["editorial"]["markers"])
 _CLAIM = any_of(WORDS["claims"]["official"])
 _GOV_BODY = any_of(WORDS["claims"]["gov_bodies"])
+_NATIONAL_PLATFORM = re.compile(WORDS["claims"]["national_platform"])
 _REGIONAL_PLATFORM = re.compile(WORDS["claims"]["regional_platform"].replace(
     "{province}", "|".join(WORDS["claims"]["provinces"])))
 _TOPIC = any_of(WORDS["topic"]["words"])
@@ -32,11 +37,19 @@ _RESULT_CLASSES = tuple(WORDS["result"]["table_classes"])
 _DATE = re.compile(r"(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}")
 _PERSON_NUMBER = re.compile(r"(?<![0-9A-Za-z])T?\d{17}[\dXx](?![0-9A-Za-z])")
 _WECHAT_BRAND = WORDS["wechat"]["brand"]
+_WECHAT_BRAND_PATTERN = re.compile(re.escape(_WECHAT_BRAND))
 _WECHAT_MARKUP = tuple(WORDS["wechat"]["markup"])
 _WECHAT_TEXT = any_of(WORDS["wechat"]["text"])
 _WECHAT_VERIFIED = tuple(WORDS["wechat"]["verified"])
 _POINTER = any_of(WORDS["official_pointer"]["phrases"])
 _CONTEXT = 80          # characters either side of a phrase that decide whether it is quoted
+_QUOTE_REACH = 12      # how far before a phrase its opening quotation mark may stand
+_OPENING_QUOTES = tuple(pair[0] for pair in WORDS["warning"]["quote_pairs"])
+_CLOSING_QUOTES = tuple(pair[1] for pair in WORDS["warning"]["quote_pairs"])
+_ASKING = tuple(WORDS["warning"]["asking"])
+_SENTENCE_END = re.compile(r"[。!?;\n]")
+_RESULT_WINDOW = 400   # characters after a 姓名 label in which a certificate result must show
+_MAX_NAME_LABELS = 10
 _WECHAT_HOSTS = ("mp.weixin.qq.com",)
 _FORM_CATEGORIES = ("id_number", "person_name", "captcha", "cert_type", "search")
 
@@ -59,16 +72,23 @@ class PageContext:
         return self.features.text
 
     @functools.cached_property
+    def discussion(self) -> bool:
+        """The page's title says it reports, warns against or asks about fakes: all it quotes is quoted."""
+        return bool(_DISCUSSION_TITLE.search(self.features.title))
+
+    def offered(self, pattern: re.Pattern, text: str) -> list[str]:
+        """Matches of `pattern` that the page says in its own name (not quoted in a warning)."""
+        if self.discussion:
+            return []
+        return list(dict.fromkeys(_unpad(m[0]) for m in pattern.finditer(text)
+                                  if not is_quoted(text, m.start(), m.end())))
+
+    @functools.cached_property
     def seller_terms(self) -> tuple[list[str], list[str], int]:
         """(strong terms offered, weak terms offered, how many seller phrases were only quoted)."""
-        strong, weak, quoted = set(), set(), 0
-        for pattern, found in ((_SELLER_STRONG, strong), (_SELLER_WEAK, weak)):
-            for m in pattern.finditer(self.text):
-                if is_quoted(self.text, m.start(), m.end()):
-                    quoted += 1
-                else:
-                    found.add(_unpad(m[0]))
-        return sorted(strong), sorted(weak - strong), quoted
+        strong, weak = self.offered(_SELLER_STRONG, self.text), self.offered(_SELLER_WEAK, self.text)
+        quoted = len(_SELLER_STRONG.findall(self.text)) + len(_SELLER_WEAK.findall(self.text)) - len(strong) - len(weak)
+        return sorted(strong), sorted(set(weak) - set(strong)), quoted
 
     @functools.cached_property
     def selling(self) -> bool:
@@ -108,18 +128,24 @@ class PageContext:
         return any(k in self.text for t in targets() for k in t.keywords if len(k) >= 3)
 
     @functools.cached_property
-    def result_shown(self) -> tuple[int, bool]:
-        """(result field names in the richest table or block, whether it shows a person's data)."""
-        best = (0, False)
-        blocks = [(css, text) for css, text in self.features.tables] + [("", self.text[:5000])]
-        for css, text in blocks:
-            fields = sum(1 for name in _RESULT_FIELDS if name in text)
-            if any(c in css for c in _RESULT_CLASSES):
-                fields += 2
-            has_person = "姓名" in text and bool(_DATE.search(text)) and (
-                bool(_PERSON_NUMBER.search(text)) or "作业类别" in text or "操作项目" in text)
-            best = max(best, (fields, has_person))
-        return best
+    def result_table(self) -> bool:
+        """A table laid out like a certificate result (a result class, or four result columns)."""
+        return any(_result_fields(text) + 2 * any(c in css for c in _RESULT_CLASSES) >= 4
+                   for css, text in self.features.tables)
+
+    @functools.cached_property
+    def result_shown(self) -> bool:
+        """A person's certificate is on the page: after a 姓名 label, result labels, a date and an
+        operation category or a certificate number (in a table or in any other markup)."""
+        blocks = [text for _, text in self.features.tables]
+        start = 0
+        for _ in range(_MAX_NAME_LABELS):
+            at = self.text.find("姓名", start)
+            if at < 0:
+                break
+            blocks.append(self.text[at:at + _RESULT_WINDOW])
+            start = at + 2
+        return any(_shows_person(block) for block in blocks)
 
     def points(self, code: str) -> int:
         return int(self.weights[code])
@@ -129,10 +155,34 @@ def _unpad(term: str) -> str:
     return re.sub(r"[\s*★☆·•_~\-]", "", term)
 
 
+def _result_fields(text: str) -> int:
+    return sum(1 for name in _RESULT_FIELDS if name in text)
+
+
+def _shows_person(text: str) -> bool:
+    return ("姓名" in text and _result_fields(text) >= 4 and bool(_DATE.search(text))
+            and (bool(_PERSON_NUMBER.search(text)) or "作业类别" in text or "操作项目" in text))
+
+
+def _in_quotes_asked(text: str, start: int, end: int) -> bool:
+    """In quotation marks within a sentence that asks or reports. Quotation marks alone prove
+    nothing: sellers put their own slogans in quotes too."""
+    before = text[max(0, start - _QUOTE_REACH):start]
+    if max(before.rfind(q) for q in _OPENING_QUOTES) <= max(before.rfind(q) for q in _CLOSING_QUOTES):
+        return False
+    ends_before = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - _CONTEXT), start)]
+    sentence_start = ends_before[-1] if ends_before else max(0, start - _CONTEXT)
+    stop = _SENTENCE_END.search(text, end, end + _CONTEXT)
+    sentence = text[sentence_start:stop.end() if stop else end + _CONTEXT]
+    return any(word in sentence for word in _ASKING)
+
+
 def is_quoted(text: str, start: int, end: int) -> bool:
     """A phrase is quoted (reported, warned about, asked about) rather than offered when a warning, a
-    doubt or a denial stands near it in the same paragraph. Quotation marks alone prove nothing:
-    sellers put their own slogans in quotes too."""
+    doubt or a denial stands near it in the same paragraph, or it is in quotation marks in a
+    question or in reported speech."""
+    if _in_quotes_asked(text, start, end):
+        return True
     paragraph_start = text.rfind("\n", 0, start) + 1
     paragraph_end = text.find("\n", end)
     paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
@@ -140,23 +190,25 @@ def is_quoted(text: str, start: int, end: int) -> bool:
     return bool(_WARNING.search(window))
 
 
-def _has(token: str, word: str) -> bool:
-    """Whether a field token names `word`: anywhere for Chinese or long words, at an edge for short ones."""
-    if not word.isascii() or len(word) >= 4:
-        return word in token
-    return token == word or token.startswith(word) or token.endswith(word)
+def _field_pattern(words: list[str]) -> re.Pattern:
+    """Matches a field token that names one of `words`: anywhere for Chinese or long words, only at
+    an edge for short ones ("xm", "sfz"), so that "xml" or "sfzz" do not count."""
+    anywhere = [re.escape(w) for w in words if not w.isascii() or len(w) >= 4]
+    edge = "|".join(re.escape(w) for w in words if w.isascii() and len(w) < 4)
+    parts = anywhere + ([f"^(?:{edge})", f"(?:{edge})$"] if edge else [])
+    return re.compile("|".join(parts))
+
+
+_FIELD_PATTERNS = {category: _field_pattern(WORDS["form"][category]) for category in _FORM_CATEGORIES}
+_LABEL_PATTERNS = {category: any_of([w for w in WORDS["form"][category] if not w.isascii()])
+                   for category in _FORM_CATEGORIES}
 
 
 def form_categories(form: Form) -> set[str]:
     """What a form asks for (id_number, person_name, captcha, cert_type, search), from its fields and labels."""
-    tokens = form.tokens()
-    found = set()
-    for category in _FORM_CATEGORIES:
-        words = WORDS["form"][category]
-        if any(_has(token, w) for token in tokens for w in words) or any(
-                w in form.text for w in words if not w.isascii()):
-            found.add(category)
-    return found
+    return {category for category in _FORM_CATEGORIES
+            if any(_FIELD_PATTERNS[category].search(token) for token in form.tokens)
+            or _LABEL_PATTERNS[category].search(form.text)}
 
 
 def _reason(ctx: PageContext, code: str, zh: str, en: str, points: int | None = None) -> Reason:
@@ -241,16 +293,12 @@ def form_posts_elsewhere(ctx: PageContext) -> Reason | None:
 
 # -- claims ---------------------------------------------------------------------------------------
 
-def _unquoted(pattern: re.Pattern, text: str) -> list[str]:
-    return list(dict.fromkeys(m[0] for m in pattern.finditer(text) if not is_quoted(text, m.start(), m.end())))
-
-
 def claims_official(ctx: PageContext) -> Reason | None:
     """Calls itself official, the only one, a government site or "工信部已备案" without being one."""
     if ctx.official:
         return None
-    in_masthead = _unquoted(_CLAIM, ctx.features.masthead)
-    in_text = _unquoted(_CLAIM, ctx.text)
+    in_masthead = ctx.offered(_CLAIM, ctx.features.masthead)
+    in_text = ctx.offered(_CLAIM, ctx.text)
     if not in_masthead and not in_text:
         return None
     code = "claims-official-masthead" if in_masthead else "claims-official-text"
@@ -260,21 +308,32 @@ def claims_official(ctx: PageContext) -> Reason | None:
 
 
 def presents_as_government(ctx: PageContext) -> Reason | None:
-    """Puts a government body's name on itself (title, header) on a non-government host."""
+    """Puts a government body's name on itself (title, headings, logo) on a non-government host."""
     if ctx.official:
         return None
-    bodies = _unquoted(_GOV_BODY, ctx.features.masthead)
+    bodies = ctx.offered(_GOV_BODY, ctx.features.headline)
     if not bodies:
         return None
     return _reason(ctx, "presents-as-government", f"非政府域名以政府机关名义出现（{'、'.join(bodies[:3])}）",
                    f"A non-government host presents itself as a government body ({', '.join(bodies[:3])})")
 
 
+def national_platform(ctx: PageContext) -> Reason | None:
+    """Presents itself as a national certificate platform ("全国特种作业操作证查询中心") of the protected kind."""
+    if ctx.official or not ctx.on_topic:
+        return None
+    names = ctx.offered(_NATIONAL_PLATFORM, ctx.features.masthead)
+    if not names:
+        return None
+    return _reason(ctx, "national-platform", f"非政府网站自称全国证书查询平台（{names[0]}）",
+                   f"A non-government site poses as a national certificate platform ({names[0]})")
+
+
 def regional_platform(ctx: PageContext) -> Reason | None:
     """Presents itself as a provincial or city certificate platform ("广东省特种作业人员证书查询平台")."""
-    if ctx.official:
+    if ctx.official or not ctx.on_topic:
         return None
-    names = _unquoted(_REGIONAL_PLATFORM, ctx.features.masthead)
+    names = ctx.offered(_REGIONAL_PLATFORM, ctx.features.headline)
     if not names:
         return None
     return _reason(ctx, "regional-platform", f"冒充地方政府证书查询平台（{names[0]}）",
@@ -345,10 +404,9 @@ def conac_badge_misused(ctx: PageContext) -> Reason | None:
 
 def certificate_result(ctx: PageContext) -> Reason | None:
     """Shows a certificate result (name, category, dates, number): the fake "finds" a certificate."""
-    fields, has_person = ctx.result_shown
-    if ctx.official or fields < 4:
+    if ctx.official or not (ctx.result_shown or ctx.result_table):
         return None
-    if has_person:
+    if ctx.result_shown:
         return _reason(ctx, "certificate-result", "非官方网站展示证书查询结果（姓名、作业类别、有效期等）",
                        "A non-official site shows a certificate lookup result (name, category, validity)")
     return _reason(ctx, "certificate-result-template", "非官方网站含证书查询结果表格",
@@ -358,11 +416,11 @@ def certificate_result(ctx: PageContext) -> Reason | None:
 def wechat_imitation(ctx: PageContext) -> Reason | None:
     """Imitates the WeChat account "国家安全生产考试" outside WeChat."""
     f = ctx.features
-    if ctx.official or f.host in _WECHAT_HOSTS or not _unquoted(re.compile(_WECHAT_BRAND), f.masthead):
+    if ctx.official or f.host in _WECHAT_HOSTS or not ctx.offered(_WECHAT_BRAND_PATTERN, f.headline):
         return None
     looks_wechat = any(any(m in token for m in _WECHAT_MARKUP) for token in f.markup_tokens) or bool(
         _WECHAT_TEXT.search(ctx.text))
-    if not (looks_wechat or ctx.query_forms or ctx.result_shown[1]):
+    if not (looks_wechat or ctx.query_forms or ctx.result_shown):
         return None
     verified = any(v in ctx.text or v in f.markup_tokens for v in _WECHAT_VERIFIED)
     mark = "" if verified else "，且无蓝色认证标志"
@@ -381,6 +439,8 @@ def seller_language(ctx: PageContext) -> Reason | None:
     w = ctx.weights
     points = min(w["seller-strong-max"], w["seller-strong-each"] * len(strong))
     points += min(w["seller-weak-max"], w["seller-weak-each"] * len(weak))
+    if strong and ctx.offered(_CHECKABLE, ctx.text):
+        points += w["seller-checkable"]        # a certificate without an exam that is "checkable online"
     terms = "、".join((strong + weak)[:6])
     return _reason(ctx, "seller-language", f"兜售证书的用语：{terms}", f"Sales talk for certificates: {terms}",
                    points=int(points))
@@ -388,9 +448,9 @@ def seller_language(ctx: PageContext) -> Reason | None:
 
 def seller_prices(ctx: PageContext) -> Reason | None:
     """Puts a price on a certificate (not on a training course)."""
-    price = ctx.certificate_price
-    if not ctx.selling or price is None:
+    if not ctx.selling or ctx.certificate_price is None:
         return None
+    price = ctx.certificate_price
     return _reason(ctx, "seller-prices", f"为证书标价（{price}）", f"Prices a certificate ({price})")
 
 
@@ -426,7 +486,7 @@ def editorial_page(ctx: PageContext) -> Reason | None:
 
 def points_to_official(ctx: PageContext) -> Reason | None:
     """Sends readers to the official platform instead of querying itself."""
-    if ctx.official or ctx.query_forms or ctx.result_shown[1]:
+    if ctx.official or ctx.query_forms or ctx.result_shown or ctx.selling:
         return None
     hosts = [h for t in targets() for h in t.hosts if h in ctx.text]
     for host in hosts:
@@ -439,7 +499,7 @@ def points_to_official(ctx: PageContext) -> Reason | None:
 
 SIGNALS = (
     reference_similarity, official_build, same_favicon, certificate_query_form, form_posts_elsewhere, certificate_result,
-    wechat_imitation, regional_platform, presents_as_government, claims_official, government_site_code,
+    wechat_imitation, regional_platform, national_platform, presents_as_government, claims_official, government_site_code,
     government_sponsor, copied_identity, conac_badge_misused, invalid_record_number,
     seller_language, seller_prices, seller_contacts,
     warning_context, editorial_page, points_to_official,

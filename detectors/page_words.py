@@ -18,5 +18,7 @@ _FILLER = r"[\s*★☆·•_~\-]{0,2}"
 def any_of(words, padded: bool = False) -> re.Pattern:
     """One regex matching any of `words` (longest first), optionally with filler between characters."""
     ordered = sorted(set(words), key=len, reverse=True)
+    if not ordered:
+        return re.compile(r"(?!)")       # matches nothing
     parts = [_FILLER.join(map(re.escape, w)) if padded else re.escape(w) for w in ordered]
     return re.compile("|".join(parts))

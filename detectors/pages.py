@@ -98,7 +98,9 @@ def score_page(raw: bytes, url: str, headers=None, favicon: bytes | None = None)
                           official_identity=official_identity(), official_favicons=official_favicons(),
                           official_builds=official_builds())
     signals = page_signals(context)
-    imitated = match.target if match and match.score >= page_weights["similarity_floor"] else topic_target(features)
+    # A close likeness names the target; a faint one loses to what the page talks about.
+    close = match is not None and match.score >= page_weights["similarity_names_target"]
+    imitated = match.target if close else topic_target(features) or (match.target if match else None)
     verdict = combine(signals, domain, official, owner, imitated)
     return PageResult(url=url, score=verdict.score, verdict=verdict.verdict, kind=verdict.kind,
                       target=verdict.target, signals=verdict.signals, reasons=verdict.reasons,

@@ -12,7 +12,10 @@ from rapidfuzz import fuzz
 from detectors.page_features import PageFeatures
 
 TEXT_GRAM = 3
-MAX_TEXT_FOR_GRAMS = 20_000
+# Trigrams are taken from the head and the tail of long texts: copied headers, forms and footers sit
+# there, and a page of 100 KB must not cost 100 000 trigrams.
+TEXT_HEAD_CHARS = 4_000
+TEXT_TAIL_CHARS = 1_500
 # Structure is only compared when the official page has enough of it: every single-page-app shell
 # looks alike.
 MIN_STRUCTURE_SHINGLES = 30
@@ -67,7 +70,9 @@ class Match:
 
 def text_grams(text: str) -> frozenset[str]:
     """Character trigrams of the text without spaces (Chinese has no word boundaries to use)."""
-    compact = "".join(text[:MAX_TEXT_FOR_GRAMS].split())
+    if len(text) > TEXT_HEAD_CHARS + TEXT_TAIL_CHARS:
+        text = text[:TEXT_HEAD_CHARS] + "\n" + text[-TEXT_TAIL_CHARS:]
+    compact = "".join(text.split())
     return frozenset(compact[i:i + TEXT_GRAM] for i in range(len(compact) - TEXT_GRAM + 1))
 
 
@@ -83,7 +88,7 @@ def build_names(raw_assets) -> frozenset[str]:
 
 
 def field_tokens(features: PageFeatures) -> frozenset[str]:
-    return frozenset(token for form in features.forms for token in form.tokens())
+    return frozenset(token for form in features.forms for token in form.tokens)
 
 
 def page_side(features: PageFeatures) -> PageSide:

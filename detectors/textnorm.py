@@ -30,7 +30,7 @@ _CJK_FALLBACKS = ("utf-8", "gb18030", "big5hkscs")
 
 _META_CHARSET = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,30})""", re.I)
 _SNIFF_BYTES = 4096
-_SAMPLE_BYTES = 64 * 1024
+_SAMPLE_BYTES = 16 * 1024
 
 # Characters that a wrong CJK decoding produces and real Chinese pages rarely contain:
 # kana, Greek, Cyrillic, box drawing, private use, Hangul, C1 controls.
@@ -118,12 +118,10 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text) if text else text
 
 
-_SPACES = re.compile(r"[^\S\n]+")
-_LINE_BREAKS = re.compile(r"\s*\n\s*")
-
-
 def normalize_text(text: str) -> str:
     """Text as it is matched: NFKC (full-width letters and digits, compatibility ideographs),
     simplified characters, white space collapsed; line breaks (block boundaries) are kept."""
-    text = to_simplified(unicodedata.normalize("NFKC", text))
-    return _LINE_BREAKS.sub("\n", _SPACES.sub(" ", text)).strip()
+    if not text.isascii():
+        text = to_simplified(unicodedata.normalize("NFKC", text))
+    # str.split() is several times faster than a regex substitution on long pages.
+    return "\n".join(filter(None, (" ".join(line.split()) for line in text.split("\n"))))
