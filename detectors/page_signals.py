@@ -15,8 +15,9 @@ from detectors.reasons import Reason
 from detectors.similarity import Match, PageSide
 from detectors.targets import target_for_host, targets
 
-_SELLER_STRONG = re.compile("|".join([any_of(WORDS["seller"]["strong"], padded=True).pattern]
-                                     + WORDS["seller"]["strong_patterns"]))
+_SELLER_STRONG = any_of(WORDS["seller"]["strong"], padded=True)
+# (pattern, words one of which must be on the page before the pattern is worth running)
+_SELLER_STRONG_PATTERNS = tuple((re.compile(p["pattern"]), tuple(p["needs"])) for p in WORDS["seller"]["strong_patterns"])
 _CHECKABLE = re.compile("|".join([any_of(WORDS["seller"]["checkable"], padded=True).pattern]
                                  + WORDS["seller"]["checkable_patterns"]))
 _SELLER_WEAK = any_of(WORDS["seller"]["weak"], padded=True)
@@ -76,19 +77,29 @@ class PageContext:
         """The page's title says it reports, warns against or asks about fakes: all it quotes is quoted."""
         return bool(_DISCUSSION_TITLE.search(self.features.title))
 
+    def scan(self, pattern: re.Pattern, text: str) -> tuple[list[str], int]:
+        """(matches of `pattern` the page says in its own name, how many others it only quotes)."""
+        offered, quoted = [], 0
+        for m in pattern.finditer(text):
+            if self.discussion or is_quoted(text, m.start(), m.end()):
+                quoted += 1
+            else:
+                offered.append(_unpad(m[0]))
+        return list(dict.fromkeys(offered)), quoted
+
     def offered(self, pattern: re.Pattern, text: str) -> list[str]:
-        """Matches of `pattern` that the page says in its own name (not quoted in a warning)."""
-        if self.discussion:
-            return []
-        return list(dict.fromkeys(_unpad(m[0]) for m in pattern.finditer(text)
-                                  if not is_quoted(text, m.start(), m.end())))
+        return self.scan(pattern, text)[0]
 
     @functools.cached_property
     def seller_terms(self) -> tuple[list[str], list[str], int]:
         """(strong terms offered, weak terms offered, how many seller phrases were only quoted)."""
-        strong, weak = self.offered(_SELLER_STRONG, self.text), self.offered(_SELLER_WEAK, self.text)
-        quoted = len(_SELLER_STRONG.findall(self.text)) + len(_SELLER_WEAK.findall(self.text)) - len(strong) - len(weak)
-        return sorted(strong), sorted(set(weak) - set(strong)), quoted
+        strong, quoted = self.scan(_SELLER_STRONG, self.text)
+        for pattern, needs in _SELLER_STRONG_PATTERNS:
+            if any(word in self.text for word in needs):
+                found, also_quoted = self.scan(pattern, self.text)
+                strong, quoted = strong + found, quoted + also_quoted
+        weak, weak_quoted = self.scan(_SELLER_WEAK, self.text)
+        return sorted(set(strong)), sorted(set(weak) - set(strong)), quoted + weak_quoted
 
     @functools.cached_property
     def selling(self) -> bool:
@@ -318,6 +329,22 @@ def presents_as_government(ctx: PageContext) -> Reason | None:
                    f"A non-government host presents itself as a government body ({', '.join(bodies[:3])})")
 
 
+_NAME_SEPARATORS = " -_|—·:>()[]【】"
+
+
+def official_name(ctx: PageContext) -> Reason | None:
+    """Gives itself the full name of a protected site (its title or heading is that name)."""
+    if ctx.official or ctx.discussion:
+        return None
+    for line in ctx.features.headline.split("\n"):
+        for target in targets():
+            rest = line[len(target.name):] if line.startswith(target.name) else None
+            if rest is not None and (not rest or rest[0] in _NAME_SEPARATORS):
+                return _reason(ctx, "official-name", f"以官方网站名称“{target.name}”自称",
+                               f"Calls itself by the official name of {target.key}")
+    return None
+
+
 def national_platform(ctx: PageContext) -> Reason | None:
     """Presents itself as a national certificate platform ("全国特种作业操作证查询中心") of the protected kind."""
     if ctx.official or not ctx.on_topic:
@@ -499,7 +526,7 @@ def points_to_official(ctx: PageContext) -> Reason | None:
 
 SIGNALS = (
     reference_similarity, official_build, same_favicon, certificate_query_form, form_posts_elsewhere, certificate_result,
-    wechat_imitation, regional_platform, national_platform, presents_as_government, claims_official, government_site_code,
+    wechat_imitation, official_name, regional_platform, national_platform, presents_as_government, claims_official, government_site_code,
     government_sponsor, copied_identity, conac_badge_misused, invalid_record_number,
     seller_language, seller_prices, seller_contacts,
     warning_context, editorial_page, points_to_official,

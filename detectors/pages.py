@@ -14,7 +14,7 @@ from detectors.reasons import Reason
 from detectors.reference import load_views, official_builds, official_favicons, official_identity
 from detectors.similarity import Match, best_match, page_side
 from detectors.targets import target_for_host, targets
-from detectors.textnorm import charset_from_content_type, decode_html, detect_codec
+from detectors.textnorm import charset_from_content_type, decode_page
 from detectors.verdict import combine
 from detectors.weights import weights
 
@@ -88,8 +88,13 @@ def topic_target(features: PageFeatures) -> str | None:
 
 def score_page(raw: bytes, url: str, headers=None, favicon: bytes | None = None) -> PageResult:
     """Score one page (its bytes as served or saved, any encoding) fetched from `url`."""
-    codec = detect_codec(raw, charset_from_content_type(_content_type(headers))) if raw else "utf-8"
-    features = extract_features(decode_html(raw, codec) if raw else "", url, headers, favicon)
+    html, codec = decode_page(raw, charset_from_content_type(_content_type(headers))) if raw else ("", "utf-8")
+    return score_text(html, codec, url, headers, favicon)
+
+
+def score_text(html: str, codec: str, url: str, headers=None, favicon: bytes | None = None) -> PageResult:
+    """Score a page already decoded (with `codec`)."""
+    features = extract_features(html, url, headers, favicon)
     official, owner, domain = _host_standing(features.host)
     page_weights = weights("page")
     side = page_side(features)
@@ -135,10 +140,10 @@ def score_manifest_entry(path: Path, url: str, base: Path) -> dict:
     if problem:
         return {"url": url, "error": f"{path}: {problem}"}
     try:
-        text = decode_html(raw)
-        if text.count("\ufffd") > len(text) * _UNDECODABLE_SHARE:
+        html, codec = decode_page(raw)
+        if html.count("\ufffd") > len(html) * _UNDECODABLE_SHARE:
             return {"url": url, "error": f"{path}: cannot be decoded as text in any known encoding"}
-        return score_page(raw, url).to_dict()
+        return score_text(html, codec, url).to_dict()
     except Exception as err:  # noqa: BLE001 - one broken page must never stop the batch
         message = " ".join(str(err).split())[:200]
         return {"url": url, "error": f"{path}: internal error ({type(err).__name__}: {message})"}

@@ -14,13 +14,14 @@ from detectors.page_features import PageFeatures
 TEXT_GRAM = 3
 # Trigrams are taken from the head and the tail of long texts: copied headers, forms and footers sit
 # there, and a page of 100 KB must not cost 100 000 trigrams.
-TEXT_HEAD_CHARS = 4_000
-TEXT_TAIL_CHARS = 1_500
+TEXT_HEAD_CHARS = 3_000
+TEXT_TAIL_CHARS = 1_000
 # Structure is only compared when the official page has enough of it: every single-page-app shell
 # looks alike.
 MIN_STRUCTURE_SHINGLES = 30
 # Likewise text: an official page with a few words (an app shell) is "contained" in anything on topic.
 MIN_TEXT_GRAMS = 80
+MIN_PARTIAL_TITLE = 8
 # A file name that carries its build hash (app.7a2e6d91.js) is the same build, not the same framework.
 _BUILD_NAME = re.compile(r"[.-][0-9a-f]{8,}\.(?:js|css)$|[.-][0-9A-Za-z_]{8}\.(?:js|css)$")
 # Library files every kind of site loads: sharing them says nothing.
@@ -107,9 +108,14 @@ def jaccard(a: frozenset, b: frozenset) -> float:
 
 
 def title_similarity(page_title: str, reference_title: str) -> float:
+    """Edit similarity of two titles; a long official title found inside a longer page title counts
+    nearly as much (a short one such as "证书查询" is inside too many titles to mean anything)."""
     if not page_title or not reference_title:
         return 0.0
-    return max(fuzz.ratio(page_title, reference_title), 0.9 * fuzz.partial_ratio(page_title, reference_title)) / 100
+    whole = fuzz.ratio(page_title, reference_title)
+    if len(reference_title) < MIN_PARTIAL_TITLE:
+        return whole / 100
+    return max(whole, 0.9 * fuzz.partial_ratio(page_title, reference_title)) / 100
 
 
 def tlsh_similarity(a: str, b: str) -> float:

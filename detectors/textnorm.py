@@ -81,36 +81,36 @@ def _plausibility(text: str) -> int:
     return 2 * len(_common_hanzi().findall(text)) - 4 * len(_MOJIBAKE.findall(text))
 
 
-def detect_codec(raw: bytes, declared_charset: str | None = None) -> str:
-    """The codec that decodes `raw` best. Valid UTF-8 wins (GBK or Big5 bytes are almost never
-    valid UTF-8); otherwise the declared charsets and the CJK codecs compete on a sample."""
+def decode_page(raw: bytes, declared_charset: str | None = None) -> tuple[str, str]:
+    """(text, codec) of page bytes, whatever the page or the server claims. Never raises on bad bytes.
+
+    A byte order mark decides. Valid UTF-8 wins next (GBK or Big5 bytes are almost never valid
+    UTF-8); otherwise the declared charsets and the CJK codecs compete on a sample."""
     for bom, codec in _BOMS:
         if raw.startswith(bom):
-            return codec
+            return raw[len(bom):].decode(codec, "replace"), codec
     try:
-        raw.decode("utf-8")
-        return "utf-8"
+        return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as err:
         if err.start >= len(raw) - 3 and err.reason == "unexpected end of data":
-            return "utf-8"    # a page cut off in the middle of its last character
+            return raw.decode("utf-8", "replace"), "utf-8"    # cut off in the middle of its last character
     declared = [_codec(declared_charset), _codec(_declared_in_markup(raw))]
     candidates = list(dict.fromkeys(c for c in declared + list(_CJK_FALLBACKS) if c))
     sample = raw[:_SAMPLE_BYTES]
     # Ties go to the earliest candidate, so a declaration decides between equally plausible codecs.
     scores = {codec: _plausibility(sample.decode(codec, "replace")) for codec in candidates}
-    return max(candidates, key=lambda codec: (scores[codec], -candidates.index(codec)))
+    codec = max(candidates, key=lambda c: (scores[c], -candidates.index(c)))
+    return raw.decode(codec, "replace"), codec
+
+
+def detect_codec(raw: bytes, declared_charset: str | None = None) -> str:
+    """The codec decode_page would use for these bytes."""
+    return decode_page(raw, declared_charset)[1]
 
 
 def decode_html(raw: bytes, declared_charset: str | None = None) -> str:
-    """Page bytes as text, whatever the page or the server claims. Never raises on bad bytes."""
-    if not raw:
-        return ""
-    codec = detect_codec(raw, declared_charset)
-    for bom, bom_codec in _BOMS:
-        if bom_codec == codec and raw.startswith(bom):
-            raw = raw[len(bom):]
-            break
-    return raw.decode(codec, "replace")
+    """Page bytes as text (see decode_page)."""
+    return decode_page(raw, declared_charset)[0] if raw else ""
 
 
 def to_simplified(text: str) -> str:

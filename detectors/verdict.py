@@ -13,6 +13,9 @@ from detectors.weights import weights
 _DISTINCT_KINDS = (("wechat-imitation", "wechat"), ("certificate-result", "result-page"),
                    ("regional-platform", "provincial"))
 _SELLER_SIGNALS = frozenset(("seller-language", "seller-prices", "seller-contacts"))
+# A page with one of these imitates a query platform, whatever else it sells.
+_CLONE_SIGNALS = frozenset(("certificate-query-form", "reference-similarity", "official-build", "same-favicon",
+                            "copied-identity", "official-name"))
 
 
 @dataclass
@@ -42,6 +45,8 @@ def fake_kind(signals: list[Reason]) -> str:
     for code, kind in _DISTINCT_KINDS:
         if code in codes:
             return kind
+    if codes & _CLONE_SIGNALS:
+        return "clone"
     seller = sum(s.points for s in signals if s.code in _SELLER_SIGNALS)
     other = sum(s.points for s in signals if s.points > 0 and s.code not in _SELLER_SIGNALS
                 and s.code != "lookalike-domain")

@@ -53,7 +53,8 @@ def test_kind_prefers_the_distinctive_signals_then_the_larger_family():
     assert fake_kind([reason("wechat-imitation", 50), reason("certificate-result", 60)]) == "wechat"
     assert fake_kind([reason("regional-platform", 25), reason("certificate-query-form", 35)]) == "provincial"
     assert fake_kind([reason("seller-language", 50), reason("seller-prices", 15), reason("claims-official-text", 8)]) == "seller"
-    assert fake_kind([reason("reference-similarity", 60), reason("seller-language", 20)]) == "clone"
+    assert fake_kind([reason("certificate-query-form", 30), reason("seller-language", 55)]) == "clone"
+    assert fake_kind([reason("claims-official-text", 8), reason("seller-language", 20)]) == "seller"
 
 
 def test_top_reasons_are_the_strongest_few():
