@@ -10,7 +10,8 @@ from collections import Counter
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError,
+                               DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
 from scrapy.http import TextResponse
 from twisted.internet.error import (ConnectionLost, ConnectionRefusedError, DNSLookupError, TCPTimedOutError,
                                     TimeoutError)
@@ -46,15 +47,16 @@ def describe_failure(failure) -> str:
     err = failure.value
     if failure.check(IgnoreRequest):
         return str(err) or "skipped"
-    if failure.check(DNSLookupError):
+    if failure.check(DNSLookupError, CannotResolveHostError):
         return "DNS lookup failed (no such host)"
-    if failure.check(ConnectionRefusedError):
+    if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
         return "connection refused"
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return "timed out"
-    if failure.check(ResponseNeverReceived, ConnectionLost, ResponseFailed):
-        return "connection closed without an answer"
     text = str(err).splitlines()[0] if str(err) else type(err).__name__
+    if failure.check(ResponseNeverReceived, ConnectionLost, ResponseFailed, ResponseDataLossError) or (
+            failure.check(DownloadFailedError) and ("ConnectionDone" in text or "ConnectionLost" in text)):
+        return "connection closed without an answer"
     if "maxsize" in text or "larger than download max size" in text:
         return "answer larger than the download limit; cut off"
     return f"{type(err).__name__}: {text}"[:300]

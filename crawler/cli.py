@@ -15,6 +15,8 @@ def _common(parser) -> None:
     options.add_world(parser)
     parser.add_argument("--site-pages", type=int, default=None, metavar="N",
                         help="HTML pages captured per site (default 8)")
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                        help="give up on an answer after this long (default 20)")
     parser.add_argument("--no-canary", action="store_true",
                         help="do not submit the made-up identity to query forms")
     parser.add_argument("--no-progress", action="store_true", help="no progress line")
@@ -76,6 +78,8 @@ def _overrides(args) -> dict:
     overrides = {}
     if getattr(args, "site_pages", None):
         overrides["FAKEGOV_SITE_PAGES"] = args.site_pages
+    if getattr(args, "timeout", None):
+        overrides["DOWNLOAD_TIMEOUT"] = args.timeout
     if getattr(args, "no_canary", False):
         overrides["FAKEGOV_CANARY_QUERY"] = False
     if args.no_progress:

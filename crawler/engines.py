@@ -13,6 +13,8 @@ ENGINES = {
     "bing": lambda q, page: f"https://cn.bing.com/search?q={quote(q)}&first={(page - 1) * 10 + 1}",
 }
 ENGINE_HOSTS = ("baidu.com", "sogou.com", "so.com", "bing.com")
+# Click-through paths: organic links, and the ad links (Sogou /bill_cpc, Bing /aclk, Baidu /baidu.php, 360 eclk).
+REDIRECT_PATHS = ("/link", "/ck/a", "/url", "/aclk", "/aclick", "/bill_cpc", "/baidu.php", "/search/eclk")
 _BLOCK_MARKS = ("wappass.baidu.com", "/antispider", "captcha", "qcaptcha", "/verify", "sorry")
 
 
@@ -23,6 +25,11 @@ def result_page_url(engine: str, query: str, page: int) -> str:
 def is_engine_url(url: str) -> bool:
     host = (urlsplit(url).hostname or "").lower()
     return any(host == h or host.endswith("." + h) for h in ENGINE_HOSTS)
+
+
+def is_redirect_link(url: str) -> bool:
+    """An engine's click-through link, which answers with the real result's address."""
+    return is_engine_url(url) and urlsplit(url).path in REDIRECT_PATHS
 
 
 def redirect_is_block(location: str) -> bool:

@@ -34,6 +34,9 @@ class FrontierDupeFilter(BaseDupeFilter):
                                    request.url, site_key, blob)
         return not new
 
+    def log(self, request: Request, spider) -> None:
+        self.crawler.stats.inc_value("fakegov/duplicate_requests")
+
 
 def fingerprint(crawler, request: Request) -> str:
     return crawler.request_fingerprinter.fingerprint(request).hex()

@@ -100,8 +100,27 @@ def pinyin_combos(target: Target, s: dict) -> Iterator[str]:
     query = vocabulary().query_pinyin[:s["combo_query_words"]]
     for word, q in itertools.product(target.pinyin, query):
         for tld in s["combo_tlds"]:
-            yield from (f"{word}{sep}{q}.{tld}" for sep in s["separators"])
-            yield f"{q}{word}.{tld}"
+            for sep in s["separators"]:
+                yield f"{word}{sep}{q}.{tld}"
+                yield f"{q}{sep}{word}.{tld}"
+
+
+def bare_words(target: Target, s: dict) -> Iterator[str]:
+    """A target's pinyin or abbreviation alone under a cheap suffix: tzzy.cn, yjglb.vip."""
+    for word in target.pinyin:
+        for tld in s["tlds"]:
+            yield f"{word}.{tld}"
+
+
+def query_words(target: Target, s: dict) -> Iterator[str]:
+    """Two query words and nothing else, the generic "certificate lookup": zhengshuchaxun.com, cxzs.icu.
+    They belong to no target in particular, so they are generated once (with the first target)."""
+    if target is not targets()[0]:
+        return
+    query = vocabulary().query_pinyin[:s["combo_query_words"]]
+    for first, second in itertools.permutations(query, 2):
+        for tld in s["short_tlds"]:
+            yield from (f"{first}{sep}{second}.{tld}" for sep in s["separators"])
 
 
 def chinese_idn(target: Target, s: dict) -> Iterator[str]:
@@ -112,7 +131,7 @@ def chinese_idn(target: Target, s: dict) -> Iterator[str]:
 
 
 FUZZERS = (dots_to_dashes, official_as_subdomain, gov_inside, suffix_swap, chinese_idn, homoglyph_idn,
-           typos, pinyin_combos)
+           bare_words, typos, query_words, pinyin_combos)
 
 
 def lookalike_names(limit: int | None = None) -> Iterator[tuple[str, str]]:

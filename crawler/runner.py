@@ -24,6 +24,11 @@ def crawl_settings(data: Path, network: Network, run_id: int, overrides: dict | 
     for name, address in (("FAKEGOV_DNS", network.dns), ("FAKEGOV_WHOIS", network.whois)):
         if address:
             settings.set(name, f"{address[0]}:{address[1]}", priority="cmdline")
+    # Scrapy's own log goes to a file per run; the terminal shows the progress line and the summary.
+    log_dir = Path(data) / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    settings.set("LOG_FILE", str(log_dir / f"run-{run_id}.log"), priority="cmdline")
+    settings.set("LOG_LEVEL", "INFO", priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
     return settings
@@ -47,7 +52,7 @@ def run_crawl(store: Store, kind: str, spider_args: dict, network: Network, run_
         run_id = queries.start_run(store.db, kind, record or {"args": spider_args}, os.getpid())
     else:
         queries.reopen_run(store.db, run_id, os.getpid())
-    process = CrawlerProcess(crawl_settings(store.root, network, run_id, overrides), install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(store.root, network, run_id, overrides))
     failures = []
     deferred = process.crawl(spidercls, **spider_args)
     deferred.addErrback(failures.append)

@@ -30,11 +30,14 @@ def _is_page(fetch: Fetch) -> bool:
     return fetch.status is not None and fetch.status < 300 and bool(fetch.body) and media in HTML_TYPES
 
 
-def score_fetch(fetch: Fetch) -> Detection:
+def score_fetch(fetch: Fetch) -> Detection | None:
+    """A page is judged as a page; a site's front door that gave no page, by its name; anything else not at all."""
     if _is_page(fetch):
         detection = _score_page(fetch)
-    else:
+    elif fetch.role in ("entry", "recheck"):
         detection = _score_name(fetch.host)
+    else:
+        return None
     if fetch.role == "canary" and fetch.body and _echoes_canary(fetch.body):
         points = weights("capture")["canary_certificate"]
         detection.reasons.insert(0, Reason(
@@ -79,4 +82,8 @@ def _score_name(host: str) -> Detection:
     except ValueError as err:
         return Detection(0, "unrelated", None, None, [Reason("bad-name", 0, f"无法解析的主机名：{err}",
                                                                f"unparseable host name: {err}").to_dict()])
-    return Detection(result.score, result.verdict, None, result.target, [r.to_dict() for r in result.reasons])
+    # No page to judge: a name that imitates a target is enough for an analyst to look (flagged as
+    # suspicious, never as fake); any other name stays unjudged.
+    verdict = {"official": "official", "lookalike": "suspicious"}.get(result.verdict, "unrelated")
+    kind = "lookalike-name" if verdict == "suspicious" else None
+    return Detection(result.score, verdict, kind, result.target, [r.to_dict() for r in result.reasons])

@@ -22,6 +22,7 @@ FAKEGOV_SITE_DEPTH = 2        # link depth from the page a site was found at
 FAKEGOV_SITE_RESOURCES = 12   # linked scripts, styles and images hashed per site
 FAKEGOV_MAX_REDIRECTS = 10
 FAKEGOV_WHOIS_MAX_AGE_DAYS = 7  # WHOIS answers are reused for this long
+FAKEGOV_CT_MIN_SCORE = 20    # CT names below the lookalike verdict are still captured from this domain score
 FAKEGOV_CANARY_QUERY = True   # submit a made-up identity to query forms of non-official sites
 
 # The investigated sites are hostile and do not get a say in whether their evidence is taken.
@@ -45,7 +46,7 @@ DOWNLOAD_TIMEOUT = 20
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024     # larger answers are cut off and recorded as such
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_ENABLED = True
-RETRY_TIMES = 2
+RETRY_TIMES = 1            # a dead or slow host is tried twice, not three times
 # Item processing (detection, storage) is the bottleneck on two cores with the default of 100.
 CONCURRENT_ITEMS = 10
 # Redirects are followed by the capture itself, so that every hop is recorded (crawler.capture).

@@ -37,6 +37,8 @@ def store_fetch(store: Store, run: int, item: Fetch) -> list[str]:
         store.register_evidence(item.stored, _media_type(item))
     if item.role == "serp":
         return _store_serp(store, run, item)
+    if item.role == "link" and item.extra.get("resolved"):
+        _add_search_discovery(store, run, item.extra["resolved"], item.extra["discovery"])
     if item.role in ("ct", "link", "skipped"):
         return ["error"] if item.error else []
     return _store_capture(store, run, item)
@@ -55,15 +57,21 @@ def _site_and_url(store: Store, url: str, host: str) -> tuple[int, int]:
 def _store_serp(store: Store, run: int, item: Fetch) -> list[str]:
     extra = item.extra
     for result in extra.get("results", []):
-        try:
-            site, url = _site_and_url(store, result["url"], result["host"])
-        except ValueError:
-            continue
-        queries.add_discovery(store.db, site, url, run, "search", engine=extra["engine"], keyword=extra["keyword"],
-                              rank=result["rank"], ad=result["ad"],
-                              detail={"title": result.get("title"), "redirect": result.get("redirect"),
-                                      "page": extra.get("page"), "serp_sha256": item.stored and item.stored.sha256})
+        _add_search_discovery(store, run, result["url"], {
+            "engine": extra["engine"], "keyword": extra["keyword"], "rank": result["rank"], "ad": result["ad"],
+            "detail": {"title": result.get("title"), "redirect": result.get("redirect"), "page": extra.get("page"),
+                       "serp_sha256": item.stored and item.stored.sha256}})
     return ["serp_results"] * len(extra.get("results", [])) + (["error"] if item.error else [])
+
+
+def _add_search_discovery(store: Store, run: int, url: str, found: dict) -> None:
+    host = (urlsplit(url).hostname or "").lower()
+    try:
+        site, url_row = _site_and_url(store, url, host)
+    except ValueError:
+        return
+    queries.add_discovery(store.db, site, url_row, run, "search", engine=found["engine"], keyword=found["keyword"],
+                          rank=found["rank"], ad=found["ad"], detail=found.get("detail"))
 
 
 def _store_capture(store: Store, run: int, item: Fetch) -> list[str]:
@@ -92,7 +100,7 @@ def _store_capture(store: Store, run: int, item: Fetch) -> list[str]:
         queries.add_signals(store.db, capture, site, "page" if item.stored else "domain", detection.reasons,
                             detector_version())
         queries.add_indicators(store.db, site, capture, detection.indicators)
-        queries.update_site_verdict(store.db, site, run, capture)
+        queries.update_site_verdict(store.db, site, run)
         if detection.verdict in ("fake", "suspicious"):
             outcome.append("flagged")
     if item.role in ("entry", "recheck"):

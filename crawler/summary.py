@@ -18,12 +18,12 @@ def flagged_sites(store: Store, run_id: int | None = None, limit: int = 50) -> l
         where += " AND s.id IN (SELECT site_id FROM captures WHERE run_id = ?)"
         params.append(run_id)
     sites = list(store.db.query(
-        f"SELECT s.id, s.site_key, s.score, s.verdict, s.kind, s.target, s.status, s.last_capture_id "
+        f"SELECT s.id, s.site_key, s.score, s.verdict, s.kind, s.target, s.status, s.verdict_capture_id "
         f"FROM sites s WHERE {where} ORDER BY s.score DESC, s.site_key LIMIT ?", params + [limit]))
     for site in sites:
         site["reasons"] = [row["zh"] for row in store.db.query(
             "SELECT zh FROM signals WHERE capture_id = ? AND points > 0 ORDER BY points DESC LIMIT 3",
-            [site["last_capture_id"]])]
+            [site["verdict_capture_id"]])]
     return sites
 
 

@@ -142,19 +142,22 @@ def add_indicators(db: sqlite_utils.Database, site: int, capture: int | None,
         [(site, capture, kind, value, now) for kind, value in pairs if value])
 
 
-def update_site_verdict(db: sqlite_utils.Database, site: int, run_id: int | None, capture: int | None) -> None:
-    """The site takes the verdict of its highest-scoring capture of this run; status follows, unless decided."""
+def update_site_verdict(db: sqlite_utils.Database, site: int, run_id: int | None) -> None:
+    """The site takes the verdict of its highest-scoring capture of this run (kept as `verdict_capture_id`);
+    the status follows, unless an analyst has decided it."""
     best = db.execute(
-        "SELECT score, verdict, kind, target FROM captures WHERE site_id = ? AND run_id IS ? AND score IS NOT NULL "
-        "ORDER BY score DESC LIMIT 1", [site, run_id]).fetchone()
+        "SELECT id, score, verdict, kind, target FROM captures WHERE site_id = ? AND run_id IS ? "
+        "AND score IS NOT NULL ORDER BY score DESC, "
+        "CASE verdict WHEN 'fake' THEN 0 WHEN 'suspicious' THEN 1 WHEN 'official' THEN 2 ELSE 3 END, id LIMIT 1",
+        [site, run_id]).fetchone()
     if best is None:
         return
-    score, verdict, kind, target = best
+    best_capture, score, verdict, kind, target = best
     status = {"official": "official", "fake": "flagged", "suspicious": "flagged"}.get(verdict, "discovered")
     db.execute(
-        "UPDATE sites SET score = ?, verdict = ?, kind = ?, target = ?, last_capture_id = coalesce(?, last_capture_id), "
+        "UPDATE sites SET score = ?, verdict = ?, kind = ?, target = ?, verdict_capture_id = ?, "
         f"status = CASE WHEN status IN ({', '.join('?' * len(DECIDED))}) THEN status ELSE ? END WHERE id = ?",
-        [score, verdict, kind, target, capture, *DECIDED, status, site])
+        [score, verdict, kind, target, best_capture, *DECIDED, status, site])
 
 
 def mark_site_reachability(db: sqlite_utils.Database, site: int, up: bool) -> None:

@@ -42,6 +42,10 @@ class CtSpider(CaptureSpider):
             lines = DEFAULT_PATTERNS.read_text(encoding="utf-8").splitlines()
             self.patterns = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
+    @property
+    def min_score(self) -> int:
+        return self.crawler.settings.getint("FAKEGOV_CT_MIN_SCORE")
+
     async def seeds(self):
         for pattern in self.patterns:
             yield scrapy.Request(CRTSH.format(quote(pattern)), callback=self.on_log, errback=self.on_error,
@@ -64,7 +68,7 @@ class CtSpider(CaptureSpider):
                 result = score_domain(name)
             except ValueError:
                 continue
-            if result.verdict != "lookalike":
+            if result.verdict != "lookalike" and result.score < self.min_score:
                 continue
             self.crawler.stats.inc_value("fakegov/ct_lookalike")
             if not await exists(resolver, name):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from crawler import context
 from crawler.capture import CaptureSpider
-from crawler.dns import make_resolver, resolve_many
+from crawler.dns import exists, make_resolver, resolve_many
 from crawler.permute import lookalike_names
 
 
@@ -23,7 +23,10 @@ class PermuteSpider(CaptureSpider):
         async for host in resolve_many(resolver, list(fuzzer_of)):
             self.crawler.stats.inc_value("fakegov/permute_live")
             discovery = {"source": "permute", "detail": {"fuzzer": fuzzer_of[host]}}
-            for scheme in ("http", "https"):
-                request = self.capture(f"{scheme}://{host}/", discovery)
-                if request is not None:
-                    yield request
+            # A registered name usually answers on www. too, often with other content.
+            hosts = [host] + ([f"www.{host}"] if await exists(resolver, f"www.{host}") else [])
+            for name in hosts:
+                for scheme in ("http", "https"):
+                    request = self.capture(f"{scheme}://{name}/", discovery)
+                    if request is not None:
+                        yield request

@@ -12,7 +12,7 @@ import scrapy
 
 from crawler import context
 from crawler.capture import CaptureSpider
-from crawler.engines import ENGINES, backed_off, is_engine_url, redirect_is_block, result_page_url
+from crawler.engines import ENGINES, backed_off, is_engine_url, is_redirect_link, redirect_is_block, result_page_url
 
 DEFAULT_KEYWORDS = Path(__file__).resolve().parent.parent / "data" / "keywords.txt"
 
@@ -73,6 +73,8 @@ class SearchSpider(CaptureSpider):
             item.error = item.error or "results page yielded nothing: markup change?"
         elif status == "ok":
             for result in parsed.results:
+                if is_engine_url(result.url) and not is_redirect_link(result.url):
+                    continue  # the engine's own pages (news, images, related searches)
                 host = (urlsplit(result.url).hostname or "").lower()
                 results.append({"rank": result.rank, "url": result.url, "host": host, "title": result.title,
                                 "ad": result.ad, "redirect": result.redirect})
@@ -92,16 +94,14 @@ class SearchSpider(CaptureSpider):
         yield item
 
     def on_link(self, response):
-        """An engine's redirect link: its answer names the real result, which is then captured."""
+        """An engine's redirect link: its answer names the real result, which is recorded and captured."""
         from crawler.parsers.serp import resolve_redirect_answer
 
         item = self.fetch_item(response, "link", **self.answer_fields(response))
-        headers = {k: v for k, v in item.headers.items()}
-        target = resolve_redirect_answer(response.status, headers, response.body)
+        target = resolve_redirect_answer(response.status, response.headers, response.body, base=response.url)
         if target:
-            target = urljoin(response.url, target)
-            discovery = dict(response.meta["discovery"], recorded=False,
-                             detail={"redirect": response.url})
+            discovery = dict(response.meta["discovery"], detail={"redirect": response.url})
+            item.extra = {"resolved": target, "discovery": discovery}
             request = self.capture(target, discovery)
             if request is not None:
                 yield request
