@@ -35,6 +35,7 @@ _REGIONAL_PLATFORM = re.compile(WORDS["claims"]["regional_platform"].replace(
 _TOPIC = any_of(WORDS["topic"]["words"])
 _RESULT_FIELDS = tuple(WORDS["result"]["fields"])
 _RESULT_CLASSES = tuple(WORDS["result"]["table_classes"])
+_PERSON_LABELS = tuple(WORDS["result"]["person_labels"])
 _DATE = re.compile(r"(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}")
 _PERSON_NUMBER = re.compile(r"(?<![0-9A-Za-z])T?\d{17}[\dXx](?![0-9A-Za-z])")
 _WECHAT_BRAND = WORDS["wechat"]["brand"]
@@ -52,7 +53,7 @@ _SENTENCE_END = re.compile(r"[。!?;\n]")
 _RESULT_WINDOW = 400   # characters after a 姓名 label in which a certificate result must show
 _MAX_NAME_LABELS = 10
 _WECHAT_HOSTS = ("mp.weixin.qq.com",)
-_FORM_CATEGORIES = ("id_number", "person_name", "captcha", "cert_type", "search")
+_FORM_CATEGORIES = ("id_number", "person_name", "captcha", "cert_type", "search", "registration")
 
 
 @dataclass
@@ -123,11 +124,13 @@ class PageContext:
 
     @functools.cached_property
     def query_forms(self) -> list[tuple[Form, set[str]]]:
-        """Forms that ask for a person's identity (ID number and name), with their field categories."""
+        """Forms that look a person up by identity (ID number and name; not an enrolment form that also
+        asks for a phone number or a course), with their field categories."""
         found = []
         for form in self.features.forms:
             categories = form_categories(form)
-            if {"id_number", "person_name"} <= categories and not ("search" in categories and len(form.fields) < 2):
+            if {"id_number", "person_name"} <= categories and "registration" not in categories \
+                    and not ("search" in categories and len(form.fields) < 2):
                 found.append((form, categories))
         return found
 
@@ -149,13 +152,14 @@ class PageContext:
         """A person's certificate is on the page: after a 姓名 label, result labels, a date and an
         operation category or a certificate number (in a table or in any other markup)."""
         blocks = [text for _, text in self.features.tables]
-        start = 0
-        for _ in range(_MAX_NAME_LABELS):
-            at = self.text.find("姓名", start)
-            if at < 0:
-                break
-            blocks.append(self.text[at:at + _RESULT_WINDOW])
-            start = at + 2
+        for label in _PERSON_LABELS:
+            start = 0
+            for _ in range(_MAX_NAME_LABELS):
+                at = self.text.find(label, start)
+                if at < 0:
+                    break
+                blocks.append(self.text[at:at + _RESULT_WINDOW])
+                start = at + len(label)
         return any(_shows_person(block) for block in blocks)
 
     def points(self, code: str) -> int:
@@ -171,7 +175,7 @@ def _result_fields(text: str) -> int:
 
 
 def _shows_person(text: str) -> bool:
-    return ("姓名" in text and _result_fields(text) >= 4 and bool(_DATE.search(text))
+    return (any(label in text for label in _PERSON_LABELS) and _result_fields(text) >= 4 and bool(_DATE.search(text))
             and (bool(_PERSON_NUMBER.search(text)) or "作业类别" in text or "操作项目" in text))
 
 
@@ -216,7 +220,8 @@ _LABEL_PATTERNS = {category: any_of([w for w in WORDS["form"][category] if not w
 
 
 def form_categories(form: Form) -> set[str]:
-    """What a form asks for (id_number, person_name, captcha, cert_type, search), from its fields and labels."""
+    """What a form asks for (id_number, person_name, captcha, cert_type, search, registration), from
+    its fields and labels."""
     return {category for category in _FORM_CATEGORIES
             if any(_FIELD_PATTERNS[category].search(token) for token in form.tokens)
             or _LABEL_PATTERNS[category].search(form.text)}

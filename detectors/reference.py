@@ -154,16 +154,20 @@ def store_view(target, url: str, view: dict, standin: bool, reference_dir: Path)
     return path
 
 
-def capture_reference(url: str, network, reference_dir: Path | None = None, standin: bool = False) -> Path:
-    """Fetch an official page and store its fingerprint as (part of) its target's reference."""
+def capture_reference(url: str, network, reference_dir: Path | None = None, standin: bool | None = None) -> Path:
+    """Fetch an official page and store its fingerprint as (part of) its target's reference.
+
+    A capture from the real internet is marked "standin": false; one through a simulated world is a
+    stand-in unless the caller says otherwise (the world only imitates the real site)."""
     target = _target_of(url)
     _, view = fetch_view(url, network)
+    standin = network.simulated if standin is None else standin
     return store_view(target, url, view, standin, reference_dir or REFERENCE_DIR)
 
 
 def capture_standins(network, reference_dir: Path | None = None) -> list[Path]:
     """(Re)build every target's stand-in reference from the pages listed in pages.toml, as served by
-    `network` (the simulated world). Used by whoever maintains the shipped stand-ins."""
+    `network` (the simulated world). `python -m detectors.reference` does it with the bundled world."""
     with open(PAGES_FILE, "rb") as fh:
         pages = tomllib.load(fh)["pages"]
     return [capture_reference(url, network, reference_dir, standin=True)
@@ -226,3 +230,11 @@ def official_builds(reference_dir: Path = REFERENCE_DIR) -> dict[str, frozenset[
     for view in load_views(reference_dir):
         builds[view.target] = builds.get(view.target, frozenset()) | view.builds
     return builds
+
+
+if __name__ == "__main__":
+    from fakegov.network import open_network
+
+    with open_network(Path(__file__).resolve().parent.parent / "fixtures" / "world") as world_network:
+        for stored in sorted(set(capture_standins(world_network))):
+            print(f"stand-in reference stored: {stored}")

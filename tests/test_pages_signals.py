@@ -282,3 +282,35 @@ def test_official_hosts_are_never_fake_whatever_they_quote(url):
     result = score(page(SELLER + RESULT_TABLE + LEGACY_FORM.format(action="/q"), "特种作业操作证查询"), url)
     assert result.verdict == "official" and result.score == 0 and result.kind is None
     assert result.signals[0].code == "official-host"
+
+
+# -- kinds of fakes beyond the examples above ------------------------------------------------------
+
+def test_fake_of_the_special_equipment_lookup_is_a_fake():
+    body = ("<div class='header'><h1>全国特种设备作业人员证查询</h1></div>"
+            "<form action='/search'><input name='idcard' placeholder='请输入身份证号'>"
+            "<input name='xingming' placeholder='请输入姓名'><input name='yzm' placeholder='验证码'></form>"
+            "<p>叉车证、锅炉证、电梯证等特种设备作业人员证书全国联网查询。</p>")
+    result = score(page(body, "全国特种设备作业人员证查询"), "https://tzsb-zscx.com/")
+    assert {"certificate-query-form", "national-platform"} <= codes(result)
+    assert result.verdict == "fake"
+
+
+def test_a_training_centre_looking_up_its_own_course_certificates_is_at_most_suspicious():
+    body = ("<h1>鑫安安全培训中心 学员培训合格证查询</h1><form action='/px/cx'><input name='sfzh' placeholder='身份证号'>"
+            "<input name='xm' placeholder='姓名'></form><p>本中心安全生产培训学员可查询本中心颁发的培训合格证明。</p>")
+    result = score(page(body, "学员培训合格证查询"), "https://www.xinan-px.com/cx")
+    assert result.verdict in ("benign", "suspicious")
+
+
+def test_an_enrolment_form_is_not_a_certificate_query():
+    body = ("<h1>特种作业培训在线报名</h1><form action='/bm'><input name='name' placeholder='姓名'>"
+            "<input name='idcard' placeholder='身份证号'><input name='mobile' placeholder='手机号'></form>")
+    assert "certificate-query-form" not in codes(score(page(body, "在线报名"), SHOP_HOST))
+
+
+def test_a_hong_kong_report_quoting_slogans_in_corner_brackets_is_benign():
+    body = ("<h1>內地假證網站呃港人</h1><p>記者發現，有網站聲稱「免考包過」「全國聯網可查」，收費港幣1,280元，"
+            "警方提醒市民切勿上當。</p>")
+    result = score_page(page(body, "內地假證網站呃港人").encode("big5hkscs"), "https://news.example.hk/a.html")
+    assert "seller-language" not in codes(result) and result.verdict == "benign"

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from detectors.reference import REFERENCE_DIR, STANDIN_NOTE, capture_reference, load_views
-from detectors.targets import targets
+from detectors.reference import (
+    REFERENCE_DIR, STANDIN_NOTE, capture_reference, fetch_view, load_views, store_view,
+)
+from detectors.targets import target_by_key, targets
 from fakegov.errors import UserError
 from fakegov.network import Network
 
@@ -53,19 +55,28 @@ def running_world(request):
     return request.getfixturevalue("world")
 
 
-def test_capture_from_the_world_marks_a_real_capture_in_beijing_time(running_world, tmp_path):
+def test_capture_from_the_world_is_a_standin_captured_in_beijing_time(running_world, tmp_path):
     path = capture_reference("https://cx.mem.gov.cn/", running_world.network, tmp_path)
     document = json.loads(path.read_text("utf-8"))
     assert path == tmp_path / "cx.mem.gov.cn.json"
-    assert document["standin"] is False and "note" not in document
+    assert document["standin"] is True and document["note"] == STANDIN_NOTE
     view = document["views"][0]
-    assert view["standin"] is False and view["captured_at"].endswith("+08:00")
+    assert view["standin"] is True and view["captured_at"].endswith("+08:00")
     assert "请输入证件号码" in view["phrases"] and view["builds"] and view["favicon_mmh3"] is not None
 
     again = capture_reference("https://cx.mem.gov.cn/cms/html/certQuery/certQuery.do?method=getCertQueryIndex&ref=ch",
                               running_world.network, tmp_path)
     views = json.loads(again.read_text("utf-8"))["views"]
     assert len(views) == 2 and {"certnum", "passcode"} <= set(views[1]["fields"])
+
+
+def test_a_real_capture_replaces_the_standin_view_and_clears_the_note(running_world, tmp_path):
+    target = target_by_key("cx.mem.gov.cn")
+    capture_reference("https://cx.mem.gov.cn/", running_world.network, tmp_path)
+    _, view = fetch_view("https://cx.mem.gov.cn/", running_world.network)
+    path = store_view(target, "https://cx.mem.gov.cn/", view, standin=False, reference_dir=tmp_path)
+    document = json.loads(path.read_text("utf-8"))
+    assert document["standin"] is False and "note" not in document and len(document["views"]) == 1
 
 
 def test_reference_capture_command_refuses_a_fake_host(running_world):
