@@ -18,7 +18,7 @@ from rapidfuzz import process
 
 from detectors.domains import LOOKALIKE, OFFICIAL, score_domain
 from detectors.names import EXTRACT
-from detectors.targets import targets
+from detectors.targets import target_for_host, targets
 from fakegov.errors import UserError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,29 +131,29 @@ def _evaluate_labelled(lines: list[str]) -> dict:
     return numbers
 
 
-def _corpus_rows(path: Path) -> list[tuple[str, str, str]]:
-    """(set, label, name) from the corpus: any array of tables whose entries have name, label and set."""
+def _corpus_rows(path: Path) -> list[tuple[str, str, str, str | None]]:
+    """(set, label, name, target) from the corpus: any array of tables whose entries have name and label."""
     if not path.exists():
         return []
     with open(path, "rb") as fh:
         data = tomllib.load(fh)
     entries = [entry for value in data.values() if isinstance(value, list)
                for entry in value if isinstance(entry, dict) and "name" in entry and "label" in entry]
-    return [(entry.get("set", "tune"), entry["label"], entry["name"]) for entry in entries]
+    return [(entry.get("set", "tune"), entry["label"], entry["name"], entry.get("target")) for entry in entries]
 
 
-def _dev_rows(path: Path) -> list[tuple[str, str, str]]:
+def _dev_rows(path: Path) -> list[tuple[str, str, str, None]]:
     if not path.exists():
         return []
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
             split, label, name = line.split(None, 2)
-            rows.append((split, label, name.strip()))
+            rows.append((split, label, name.strip(), None))
     return rows
 
 
-def _world_rows(folder: Path) -> list[tuple[str, str, str]]:
+def _world_rows(folder: Path) -> list[tuple[str, str, str, str | None]]:
     """The world's host labels: fake hosts count as lookalikes to find, "special" hosts are left out.
 
     A fake on an innocent-looking name cannot be caught from its name alone, so the world's
@@ -164,19 +164,21 @@ def _world_rows(folder: Path) -> list[tuple[str, str, str]]:
         with open(path, "rb") as fh:
             hosts = tomllib.load(fh).get("host", {})
         label_of = {"fake": "lookalike", "benign": "benign", "official": "official"}
-        rows += [("world", label_of[entry["label"]], host) for host, entry in hosts.items()
+        rows += [("world", label_of[entry["label"]], host, entry.get("target")) for host, entry in hosts.items()
                  if entry.get("label") in label_of]
     return rows
 
 
-def _measure(rows: list[tuple[str, str]]) -> dict:
-    """Recall, precision and false-positive rate of `lookalike` on (label, name) rows."""
-    results = [(label, name, score_domain(name)) for label, name in rows]
-    positives = [(name, r) for label, name, r in results if label == LOOKALIKE]
-    negatives = [(name, r) for label, name, r in results if label != LOOKALIKE]
-    caught = [name for name, r in positives if r.verdict == LOOKALIKE]
+def _measure(rows: list[tuple[str, str, str | None]]) -> dict:
+    """Recall, precision and false-positive rate of `lookalike` on (label, name, expected target) rows,
+    and how often a caught lookalike names the expected target."""
+    results = [(label, name, target, score_domain(name)) for label, name, target in rows]
+    positives = [(name, target, r) for label, name, target, r in results if label == LOOKALIKE]
+    negatives = [(name, r) for label, name, _, r in results if label != LOOKALIKE]
+    officials = [(name, r) for label, name, _, r in results if label == OFFICIAL]
+    caught = [(name, target, r) for name, target, r in positives if r.verdict == LOOKALIKE]
+    with_target = [(target, r) for _, target, r in caught if target]
     false_alarms = [name for name, r in negatives if r.verdict == LOOKALIKE]
-    officials = [(name, r) for label, name, r in results if label == OFFICIAL]
     flagged = len(caught) + len(false_alarms)
     return {
         "lookalikes": len(positives), "caught": len(caught),
@@ -185,7 +187,9 @@ def _measure(rows: list[tuple[str, str]]) -> dict:
         "negatives": len(negatives), "false_positives": len(false_alarms),
         "fp_rate": len(false_alarms) / len(negatives) if negatives else None,
         "officials": len(officials), "officials_official": sum(r.verdict == OFFICIAL for _, r in officials),
-        "missed": [name for name, r in positives if r.verdict != LOOKALIKE],
+        "target_judged": len(with_target),
+        "target_right": sum(r.target == _target_key(target) for target, r in with_target),
+        "missed": [name for name, _, r in positives if r.verdict != LOOKALIKE],
         "false_alarms": false_alarms,
         "officials_wrong": [name for name, r in officials if r.verdict != OFFICIAL],
     }
@@ -194,12 +198,19 @@ def _measure(rows: list[tuple[str, str]]) -> dict:
 def _measure_lines(split: str, m: dict, show_names: bool) -> list[str]:
     lines = [f"  {split:8} recall {_percent(m['recall'])} ({m['caught']}/{m['lookalikes']})  "
              f"precision {_percent(m['precision'])}  false positives {_percent(m['fp_rate'])} "
-             f"({m['false_positives']}/{m['negatives']})  official {m['officials_official']}/{m['officials']}"]
+             f"({m['false_positives']}/{m['negatives']})  official {m['officials_official']}/{m['officials']}"
+             + (f"  target {m['target_right']}/{m['target_judged']}" if m["target_judged"] else "")]
     if show_names:
         for key in ("missed", "false_alarms", "officials_wrong"):
             if m[key]:
                 lines.append(f"           {key.replace('_', ' ')}: {', '.join(m[key][:12])}")
     return lines
+
+
+def _target_key(host: str) -> str | None:
+    """The target key a labelled target host belongs to (www.mem.gov.cn -> mem.gov.cn)."""
+    owner = target_for_host(host)
+    return owner.key if owner else host
 
 
 def _percent(value: float | None) -> str:

@@ -25,9 +25,15 @@ from detectors.targets import Target, target_for_host, targets, vocabulary
 from detectors.weights import weights
 
 CONFUSABLES_FILE = Path(__file__).resolve().parent / "data" / "confusables.toml"
+CDN_FILE = Path(__file__).resolve().parent / "data" / "cdn_domains.toml"
 ECHO_LIMIT = 253                 # longest input echoed back as "domain" for a name that is not a host
 
 OFFICIAL, LOOKALIKE, UNRELATED = "official", "lookalike", "unrelated"
+# Chinese suffixes whose registries check credentials (universities, research institutes, the army):
+# an impersonator cannot register under them, so their names are never lookalikes.
+VETTED_SUFFIXES = ("edu.cn", "ac.cn", "mil.cn")
+# The Chinese namespace: an official label moved to another Chinese suffix (mem.org.cn) looks more official.
+CHINESE_SUFFIX_LABELS = frozenset({"cn", "xn--fiqs8s", "xn--fiqz9s", "xn--55qx5d", "xn--io0a7i"})
 # Suffixes of other governments: "gov" in a name under them is no claim to be Chinese government.
 FOREIGN_GOVERNMENT_LABELS = frozenset({"gov", "gouv", "gob", "govt", "go", "mil", "gv"})
 LONG_WORD_LENGTH = 9
@@ -63,6 +69,10 @@ class Words:
     def target_words(self) -> dict[str, Target]:
         return {**self.targets_pinyin, **self.targets_chinese}
 
+    def union(self, other: Words) -> Words:
+        return Words({**self.targets_pinyin, **other.targets_pinyin}, {**self.targets_chinese, **other.targets_chinese},
+                     list(dict.fromkeys(self.query + other.query)), list(dict.fromkeys(self.gov + other.gov)))
+
 
 class Lexicon:
     """Every table a score needs, built once from targets.toml, confusables.toml and weights.toml."""
@@ -78,6 +88,9 @@ class Lexicon:
         # A name matching none of these (and no typo) cannot fire any signal: the fast exit.
         self.anchor_pattern = _alternation(anchors)
         self.deconfuse_table, self.deconfuse_digits, self.deconfuse_sequences = _load_confusables()
+        with open(CDN_FILE, "rb") as fh:
+            self.cdn_endings = tuple("." + domain for domain in tomllib.load(fh)["domains"])
+        self.vetted_endings = tuple("." + suffix for suffix in VETTED_SUFFIXES)
         digits = "".join(self.deconfuse_digits)
         self.digit_in_word = re.compile(rf"(?<=[a-z])[{digits}]|[{digits}](?=[a-z])")
 
@@ -94,6 +107,7 @@ class Lexicon:
         for target in reversed(targets()):                          # the first target wins a shared word
             self.latin.update(dict.fromkeys(target.pinyin, ("target", target)))
             self.chinese.update(dict.fromkeys(target.keywords, ("target", target)))
+        self.own_names = {word: target for target in targets() for word in target.own_names}
         self.longest_latin = max(map(len, self.latin))
         # Long target words are specific enough to count inside a run that cannot be split (jmtezhongzuoye);
         # shorter ones are not: anjian (安监) hides in ruanjian (软件), yingji (应急) in yingjiesheng (应届生).
@@ -117,7 +131,8 @@ class Lexicon:
             self.official_labels[parts.domain] = owner
             self.official_suffixes[parts.domain] = parts.suffix
             self.dotted.update({registered: owner, host: target})
-            self.flat_forms.update(dict.fromkeys(_flattened_forms(host, parts.domain), target))
+            for form in _flattened_forms(host, parts.domain):   # mem.gov is the ministry's, cx.mem the lookup's
+                self.flat_forms[form] = owner if form.startswith(parts.domain + ".") else target
         self.flat_pattern = re.compile("|".join(
             "[-_]?".join(re.escape(piece) for piece in form.split("."))
             for form in sorted(self.flat_forms, key=len, reverse=True)))
@@ -131,15 +146,23 @@ class Lexicon:
         self.typo_targets = {word: target for word, target in compact.items()
                              if len(word) >= self.weights["typo_min_length"]}
         short_distance, long_distance = self.weights["typo_max_distance_short"], self.weights["typo_max_distance_long"]
-        short = [word for word in self.typo_targets if len(word) < self.weights["typo_long_length"]]
-        long = [word for word in self.typo_targets if len(word) >= self.weights["typo_long_length"]]
-        # text length -> [(official strings that length can be a typo of, distance allowed)]
-        self.typo_candidates: dict[int, list[tuple[list[str], int]]] = {}
-        for length in range(1, max(map(len, self.typo_targets)) + long_distance + 1):
-            for words, distance in ((short, short_distance), (long, long_distance)):
-                near = [word for word in words if abs(len(word) - length) <= distance]
+        self.typo_candidates = self._by_length(self.typo_targets, short_distance, long_distance)
+        # Dots and suffix letters add length but no distinctiveness (gem.gov.in is 2 from mem.gov.cn):
+        # whole hosts allow only the short distance.
+        self.host_typo_candidates = self._by_length([host for host in self.dotted if len(host) >= 8],
+                                                    short_distance, short_distance)
+
+    def _by_length(self, words, short_distance: int, long_distance: int) -> dict[int, list[tuple[list[str], int]]]:
+        """text length -> [(official strings a text of that length can be a typo of, distance allowed)]."""
+        short = [word for word in words if len(word) < self.weights["typo_long_length"]]
+        long = [word for word in words if len(word) >= self.weights["typo_long_length"]]
+        table: dict[int, list[tuple[list[str], int]]] = {}
+        for length in range(1, max(map(len, words)) + long_distance + 1):
+            for group, distance in ((short, short_distance), (long, long_distance)):
+                near = [word for word in group if abs(len(word) - length) <= distance]
                 if near:
-                    self.typo_candidates.setdefault(length, []).append((near, distance))
+                    table.setdefault(length, []).append((near, distance))
+        return table
 
     def deconfuse(self, text: str) -> str:
         """`text` with look-alike characters replaced by the Latin letters they imitate.
@@ -193,10 +216,11 @@ class Lexicon:
         return best[-1]
 
     def only_target_words(self, label: str) -> Target | None:
-        """The target, if `label` is nothing but its words plus filler, digits and dashes (gd-tzzy, 应急管理部).
+        """The target whose own name `label` is: its words plus filler, digits and dashes (yjglb-gd, 应急管理部).
 
-        Official labels (mem, samr, chinasafety) do not count: under another suffix they are a
-        tld-swap, next to other words a typo or combination, each weighed by its own signal.
+        At least one word must name the body or site itself; a subject word alone (aqsc, 安全生产)
+        is what news and training sites are called. Official labels (mem, samr, chinasafety) do not
+        count: under another suffix they are a tld-swap, weighed by its own signal.
         """
         found = []                                           # (word, (kind, target)) in the label
         for run in _LATIN_RUN.findall(label):
@@ -209,8 +233,8 @@ class Lexicon:
         rest = _LATIN_RUN.sub("", self.chinese_pattern.sub("", label))
         if rest.strip("-0123456789") or any(kind not in ("target", "filler") for _, (kind, _) in found):
             return None
-        return next((target for word, (kind, target) in found
-                     if kind == "target" and word not in self.official_labels), None)
+        return next((self.own_names[word] for word, _ in found
+                     if word in self.own_names and word not in self.official_labels), None)
 
 def _alternation(words) -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
@@ -259,12 +283,21 @@ class Name:
     lex: Lexicon = field(repr=False)
 
     @functools.cached_property
-    def words(self) -> Words:
+    def spelled_words(self) -> Words:
+        """Words of the name with look-alike characters spelled out (cxrnem reads cx, mem)."""
         return self.lex.words(self.core)
 
     @functools.cached_property
     def plain_words(self) -> Words:
-        return self.lex.words(self.plain) if self.plain != self.core else self.words
+        """Words of the name as written."""
+        return self.lex.words(self.plain) if self.plain != self.core else self.spelled_words
+
+    @functools.cached_property
+    def words(self) -> Words:
+        """Both: a digit may be a letter (g0v) or a number (cx123-mem)."""
+        if self.plain == self.core:
+            return self.spelled_words
+        return self.spelled_words.union(self.plain_words)
 
     @property
     def deconfused_host(self) -> str:
@@ -273,7 +306,7 @@ class Name:
     @functools.cached_property
     def closest_official(self) -> tuple[str, str, int] | None:
         """(what was written, the official string, edit distance) for a typo, else None."""
-        return _typo_hit(self.lex, self.core, self.label)
+        return _typo_hit(self.lex, self.core, self.suffix, self.label)
 
 
 def parse_name(host: str, unicode: str, parts, lex: Lexicon) -> Name:
@@ -293,8 +326,9 @@ def parse_name(host: str, unicode: str, parts, lex: Lexicon) -> Name:
 Signal = tuple[Reason, Target | None]
 
 
-def _reason(code: str, zh: str, en: str) -> Reason:
-    return Reason(code, lexicon().weights[code.replace("-", "_")], zh, en)
+def _reason(code: str, zh: str, en: str, weight: str | None = None) -> Reason:
+    """A Reason with the points weights.toml gives `weight` (by default the code, dashes as underscores)."""
+    return Reason(code, lexicon().weights[weight or code.replace("-", "_")], zh, en)
 
 
 def official_as_subdomain(name: Name) -> Signal | None:
@@ -333,30 +367,34 @@ def typo(name: Name) -> Signal | None:
     if name.closest_official is None:
         return None
     written, official, distance = name.closest_official
-    target = name.lex.typo_targets[official]
+    target = name.lex.typo_targets.get(official) or name.lex.dotted[official]
     return (_reason("typo",
                     f"与官方名称 {official} 只差 {distance} 个字符（{written}），像是打错字的仿冒",
                     f"{distance} keystroke(s) away from the official name {official} ({written}): a typosquat"),
             target)
 
 
-def _typo_hit(lex: Lexicon, core: str, label: str) -> tuple[str, str, int] | None:
-    """A typo of an official string in the whole name (www, dots and dashes dropped) or in its label."""
-    compact = (core[4:] if core.startswith("www.") else core).replace(".", "").replace("-", "")
-    hit = _closest_official(lex, compact)
+def _typo_hit(lex: Lexicon, core: str, suffix: str, label: str) -> tuple[str, str, int] | None:
+    """A typo of an official host or domain (mem.gvo.cn), of an official string in the whole name
+    with www, dots and dashes dropped (cxmen), or in its registrable label (chinasafty)."""
+    core = core[4:] if core.startswith("www.") else core
+    hit = _closest_official(lex.host_typo_candidates, f"{core}.{suffix}")
+    compact = core.replace(".", "").replace("-", "")
+    if hit is None:
+        hit = _closest_official(lex.typo_candidates, compact)
     if hit is None and label != compact:
-        hit = _closest_official(lex, label.replace("-", ""))
+        hit = _closest_official(lex.typo_candidates, label.replace("-", ""))
     return hit
 
 
-def _closest_official(lex: Lexicon, text: str) -> tuple[str, str, int] | None:
+def _closest_official(candidates: dict, text: str) -> tuple[str, str, int] | None:
     """(text, the official string it mistypes, edit distance), or None.
 
     Only official strings whose length allows a match are asked (precomputed per length), the
     short ones with the short distance, the long ones with the long distance.
     """
     best = None
-    for choices, cutoff in lex.typo_candidates.get(len(text), ()):
+    for choices, cutoff in candidates.get(len(text), ()):
         found = process.extractOne(text, choices, scorer=OSA.distance, score_cutoff=cutoff)
         if found and (best is None or found[1] < best[1]):
             best = found
@@ -369,7 +407,7 @@ def homoglyph(name: Name) -> Signal | None:
     """Look-alike characters (Cyrillic, accents, rn for m, 0 for o) that spell an official name or a target's words."""
     if name.plain == name.core:
         return None
-    lex, spelled, plain = name.lex, name.words, name.plain_words
+    lex, spelled, plain = name.lex, name.spelled_words, name.plain_words
     spelled_host = lex.official_hosts.get(name.deconfused_host)
     new_targets = set(spelled.target_words()) - set(plain.target_words())
     new_gov = len(spelled.gov) > len(plain.gov) or name.deconfused_host.endswith(lex.government_endings)
@@ -414,7 +452,8 @@ def combosquat(name: Name) -> Signal | None:
     joined = words.query or named[1:len(words.target_words())]
     if not named or not joined:
         return None
-    target = next(iter(words.target_words().values()), None)
+    # Without a target's word, a government certificate lookup is what the name promises.
+    target = next(iter(words.target_words().values()), targets()[0])
     pair = f"{named[0]} + {joined[0]}"
     return (_reason("combosquat",
                     f"把目标机构的名称与“查询/证书”类词语组合（{pair}）",
@@ -463,15 +502,17 @@ def target_name(name: Name) -> Signal | None:
 
 
 def tld_swap(name: Name) -> Signal | None:
-    """An official registrable label under another suffix: mem.top, chinasafety.com."""
+    """An official registrable label under another suffix: mem.top, chinasafety.com; more under a Chinese one (mem.org.cn)."""
     label = name.lex.deconfuse(name.label)
     target = name.lex.official_labels.get(label)
     if target is None or name.lex.official_suffixes[label] == name.suffix:
         return None
     official = f"{label}.{name.lex.official_suffixes[label]}"
+    chinese = not CHINESE_SUFFIX_LABELS.isdisjoint(name.suffix.split("."))
     return (_reason("tld-swap",
                     f"使用官方域名 {official} 的主体部分，但换了后缀（.{name.suffix}）",
-                    f"the official label of {official} under another suffix (.{name.suffix})"),
+                    f"the official label of {official} under another suffix (.{name.suffix})",
+                    weight="tld_swap_chinese" if chinese else "tld_swap"),
             target)
 
 
@@ -517,8 +558,12 @@ def score_domain(name: str) -> DomainResult:
     parts = EXTRACT(ascii_host)
     if _is_official(lex, ascii_host, parts):
         return _official(ascii_host, host.unicode)
+    if ascii_host.endswith(lex.vetted_endings):
+        return _vetted(ascii_host)
     if _cannot_fire(lex, ascii_host, host.unicode, parts):
         return DomainResult(ascii_host, 0, UNRELATED, None, [])
+    if ascii_host.endswith(lex.cdn_endings):
+        return _cdn_alias(ascii_host, next(e[1:] for e in lex.cdn_endings if ascii_host.endswith(e)))
     return _scored(parse_name(ascii_host, host.unicode, parts, lex))
 
 
@@ -530,7 +575,7 @@ def _cannot_fire(lex: Lexicon, ascii_host: str, unicode_host: str, parts) -> boo
     if ascii_host != unicode_host or not parts.suffix or len(parts.suffix) >= len(ascii_host):
         return False
     core = lex.deconfuse(ascii_host[:-len(parts.suffix) - 1])
-    return not lex.anchor_pattern.search(core) and _typo_hit(lex, core, parts.domain) is None
+    return not lex.anchor_pattern.search(core) and _typo_hit(lex, core, parts.suffix, parts.domain) is None
 
 
 def _is_official(lex: Lexicon, ascii_host: str, parts) -> bool:
@@ -578,6 +623,19 @@ def _official(ascii_host: str, unicode_host: str) -> DomainResult:
     return DomainResult(ascii_host, 0, OFFICIAL, None, [Reason(
         "government-suffix", 0, f"{unicode_host} 在 .{shown} 下，只有经审核的政府或公共机构才能注册",
         f"{unicode_host} is under .{shown}, which only vetted government or public bodies can register")])
+
+
+def _vetted(ascii_host: str) -> DomainResult:
+    suffix = next(s for s in VETTED_SUFFIXES if ascii_host.endswith("." + s))
+    return DomainResult(ascii_host, 0, UNRELATED, None, [Reason(
+        "vetted-suffix", 0, f"在 .{suffix} 下：该后缀只有经审核的高校、科研或军队机构才能注册，不会是仿冒者的域名",
+        f"under .{suffix}, which only vetted universities, institutes or the army can register: not an impersonator's")])
+
+
+def _cdn_alias(ascii_host: str, provider: str) -> DomainResult:
+    return DomainResult(ascii_host, 0, UNRELATED, None, [Reason(
+        "cdn-alias", 0, f"CDN 服务商 {provider} 为客户网站生成的别名（CNAME），不是仿冒者能选的域名",
+        f"an alias (CNAME target) the CDN provider {provider} made for a customer's site, not an impersonator's name")])
 
 
 def _registered(name: Name) -> str:

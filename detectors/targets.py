@@ -24,6 +24,7 @@ class Target:
     keywords: tuple[str, ...]     # Chinese words pointing to this target
     pinyin: tuple[str, ...]       # pinyin and abbreviations pointing to this target
     query_site: str | None        # key of the target imitated when our words meet query words
+    own_names: frozenset[str]     # the words that name the body or site itself (not its subject)
 
     def owns(self, ascii_host: str) -> bool:
         """True if the host is one of ours: an official host, or any host under one of our domains."""
@@ -63,7 +64,15 @@ def _target(entry: dict) -> Target:
         domains=tuple(normalize_host(domain).ascii for domain in entry["domains"]),
         reference=entry["reference"],
         keywords=tuple(entry["keywords"]), pinyin=tuple(word.lower() for word in entry["pinyin"]),
-        query_site=entry.get("query_site"))
+        query_site=entry.get("query_site"), own_names=_own_names(entry))
+
+
+def _own_names(entry: dict) -> frozenset[str]:
+    names = frozenset(entry.get("own_names", ()))
+    unknown = names - set(entry["keywords"]) - set(entry["pinyin"])
+    if unknown:
+        raise ValueError(f"own_names of {entry['key']} not among its keywords or pinyin: {sorted(unknown)}")
+    return names
 
 
 def targets() -> tuple[Target, ...]:

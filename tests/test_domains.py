@@ -53,29 +53,31 @@ def test_every_gov_cn_name_is_official_never_lookalike(name):
 FIRES = {
     "official-as-subdomain": ["cx.mem.gov.cn.example.top", "mem.gov.cn.cxzs.xyz", "cx.mem.gov.cn-query.com"],
     "dots-to-dashes": ["cx-mem-gov-cn.com", "cxmemgov.cn", "cnse-samr.com", "zlaq_mohurd.net"],
-    "typo": ["cxmen.com", "chinasafty.com", "zlaqmohrud.com"],
+    "typo": ["cxmen.com", "chinasafty.com", "zlaqmohrud.com", "mem.gvo.cn", "ostaa.org.cn", "cx.mem.gov.cm"],
     "homoglyph": ["cх-mеm.com", "cxrnem.com", "cx-mem-g0v.com", "cx.mem.gоv.cn", "cx.mem.g0v.cn"],
     "gov-suffix-in-name": ["mem.gov.cn.com", "gov-cn.top", "cxmem.gov-cn.xyz"],
     "gov-in-name": ["cx-mem-gov.com", "zhengfu-cx.top", "国家证书查询.com"],
-    "combosquat": ["memchaxun.com", "tzzy-cx.com", "yjglb-zs.com", "tzzyczz.com", "特种作业证书查询.com"],
+    "combosquat": ["memchaxun.com", "tzzy-cx.com", "yjglb-zs.com", "tzzyczz.com", "特种作业证书查询.com",
+                   "cx123-mem.com", "www.bzw-tzzy168.com"],
     "target-pinyin": ["yjglb.com", "aqsc-gd.cn", "chinasafety-cx.com"],
     "target-chinese": ["特种作业.com", "应急管理查询.net"],
-    "target-name": ["yjglb.vip", "gd-tzzy.net", "特种作业.com", "tezhongzuoye2024.top"],
-    "tld-swap": ["mem.top", "chinasafety.com", "mohurd.net"],
+    "target-name": ["yjglb.vip", "yjglb-gd.net", "应急管理部.com", "yingjiguanlibu2024.top", "yjglb.com.cn"],
+    "tld-swap": ["mem.top", "chinasafety.com", "mohurd.net", "mem.org.cn"],
     "tld-risk": ["tzzy-cx.top", "memchaxun.xyz"],
     "digits-hyphens": ["cx-mem-gov-2024.com", "tzzy-cx-zs.com"],
 }
 DOES_NOT_FIRE = {
     "official-as-subdomain": ["cx-mem-gov.com", "memgov.com", "cx.mem.gov.cn"],
     "dots-to-dashes": ["cx.mem.gov.cn.example.top", "cxmen.com", "memory.com"],
-    "typo": ["cxmem.top", "memory.com", "baidu.com", "cx-mem-gov.com"],
+    "typo": ["cxmem.top", "memory.com", "baidu.com", "cx-mem-gov.com", "gem.gov.in", "mea.gov.in"],
     "homoglyph": ["cx-mem.com", "learn.com", "163.com"],
     "gov-suffix-in-name": ["cx-mem-gov.com", "govcnews.com", "yjgl.gd.gov.cn"],
     "gov-in-name": ["www.gov.uk", "govinfo.gov", "govdelivery.com", "memchaxun.com"],
     "combosquat": ["tzzy.com", "chaxun.com", "zhengshuchaxun.com", "快递查询.com"],
     "target-pinyin": ["ruanjian.com", "yingjiesheng.com", "memory.com", "samrat.com"],
     "target-chinese": ["快递查询.com", "北京大学.cn"],
-    "target-name": ["chinasafetynet.com", "tzzy-peixun.com", "mem.com", "tzzy-cx.com"],
+    "target-name": ["chinasafetynet.com", "tzzy-peixun.com", "mem.com", "tzzy-cx.com",
+                    "aqsc.cn", "gd-tzzy.net", "特种作业.com"],           # a subject word alone: news, training
     "tld-swap": ["mem.gov.cn", "memo.com", "cx-mem.com"],
     "tld-risk": ["example.top", "tzzy-cx.com"],
     "digits-hyphens": ["cxmem.com", "cx-mem.com", "163.com"],
@@ -113,6 +115,10 @@ def test_signals_are_small_documented_functions():
     ("zlaq-mohurd.com", "zlaq.mohurd.gov.cn"),
     ("osta-zscx.top", "zscx.osta.org.cn"),
     ("特种作业证书查询.com", "cx.mem.gov.cn"),
+    ("zscx-gov.com", "cx.mem.gov.cn"),          # a government certificate lookup without a target's word
+    ("mem.gvo.cn", "mem.gov.cn"),
+    ("ostaa.org.cn", "zscx.osta.org.cn"),
+    ("yjglb.com.cn", "mem.gov.cn"),
 ])
 def test_lookalikes_and_their_targets(name, target):
     result = score_domain(name)
@@ -125,10 +131,43 @@ def test_government_pretender_without_a_target():
     assert result.verdict == "lookalike" and result.target is None
 
 
+def test_digits_are_letters_only_inside_words():
+    assert "homoglyph" in codes("cx-mem-g0v.com")
+    assert "homoglyph" not in codes("cx-mem-2010.com")
+    assert {"target-pinyin", "combosquat"} <= codes("cx123-mem.com")
+
+
 @pytest.mark.parametrize("name", ["baidu.com", "memory.com", "chaxun.com", "www.gov.uk", "ruanjian.com",
-                                  "chinasafetynet.com", "example.top", "快递查询.com", "mem.com", "osta.ee"])
+                                  "chinasafetynet.com", "example.top", "快递查询.com", "mem.com", "osta.ee",
+                                  "www.aqsc.cn", "zscx.cltt.org"])
 def test_unrelated(name):
     assert score_domain(name).verdict == "unrelated"
+
+
+def test_tld_swap_weighs_more_under_a_chinese_suffix():
+    (other,) = [r for r in score_domain("mem.top").reasons if r.code == "tld-swap"]
+    (chinese,) = [r for r in score_domain("mem.org.cn").reasons if r.code == "tld-swap"]
+    assert chinese.points == weights("domain")["tld_swap_chinese"] > other.points == weights("domain")["tld_swap"]
+
+
+@pytest.mark.parametrize("name", ["www.mem.gov.cn.w.cdngslb.com", "www.gov.cn.a.bdydns.com",
+                                  "yjt.zj.gov.cn.wsglb0.com", "cx.mem.gov.cn.edgekey.net"])
+def test_cdn_aliases_of_official_hosts_are_not_lookalikes(name):
+    result = score_domain(name)
+    assert (result.verdict, result.score) == ("unrelated", 0)
+    assert [reason.code for reason in result.reasons] == ["cdn-alias"]
+
+
+def test_the_same_shape_on_an_impersonator_s_domain_is_a_lookalike():
+    assert score_domain("www.mem.gov.cn.w.cdn-gslb.top").verdict == "lookalike"
+
+
+@pytest.mark.parametrize("name", ["www.chinasafety.ac.cn", "cx-mem-gov.edu.cn", "tzzy-cx.xyz.ac.cn",
+                                  "zs.cqu.edu.cn"])
+def test_vetted_chinese_suffixes_are_never_lookalikes(name):
+    result = score_domain(name)
+    assert result.verdict == "unrelated"
+    assert [reason.code for reason in result.reasons] == ["vetted-suffix"]
 
 
 def test_score_is_the_clipped_sum_of_reason_points_and_points_come_from_weights():
