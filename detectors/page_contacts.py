@@ -15,7 +15,8 @@ _QQ = re.compile(r"(?:qq|扣扣|企鹅|q号)\s*(?:号码|号|群)?\s*[:：]?\s*(
 _QQ_LINK = re.compile(r"(?:tencent://message/?\?|wpa\.qq\.com/msgrd\?)[^\"'<>]*?uin=(\d{5,12})", re.I)
 _WECHAT = re.compile(r"(?:微信号?|weixin|wechat|vx|v信|威信|薇信|徽信|wx)\s*(?:号)?\s*[:：]\s*"
                      r"([a-z][-_a-z0-9]{5,19}|1[3-9]\d{9})(?![-_a-z0-9])")
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,12}")
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@"
+                    r"[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,12}")
 
 _BAIDU_TONGJI = re.compile(r"hm\.baidu\.com/hm\.js\?([0-9a-f]{32})", re.I)
 _CNZZ = re.compile(r"cnzz\.com/[\w./-]*\?(?:[^\"'<>\s]*?&(?:amp;)?)?(?:id|web_id)=(\d{4,12})|cnzz_stat_icon_(\d{4,12})",

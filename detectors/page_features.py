@@ -24,14 +24,17 @@ from detectors.textnorm import normalize_text
 MAX_HTML_CHARS = 2_000_000
 MAX_ELEMENTS = 20_000
 MAX_SCRIPT_CHARS = 300_000
+MAX_TABLES = 60
+TABLE_CHARS = 3000
+MAX_MASTHEAD = 40
+MASTHEAD_CHARS = 300
 FOOTER_CHARS = 600       # the end of the text, where footers without a class name sit
-TLSH_CHARS = 64_000
-_MIX = 1_000_003        # an odd multiplier that spreads the three token hashes of a shingle
+TLSH_CHARS = 64_000      # enough markup to fingerprint a layout
+_MIX = 1_000_003         # an odd multiplier that spreads the three token hashes of a shingle
 
 _BLOCK_TAGS = frozenset("p div br li tr td th h1 h2 h3 h4 h5 h6 table ul ol dl dt dd form section article "
                         "header footer nav aside blockquote pre hr option button label title".split())
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template")
-_FIELD_TAGS = frozenset(("input", "select", "textarea"))
 _IGNORED_INPUT_TYPES = frozenset(("hidden", "submit", "button", "reset", "image", "checkbox", "radio", "file"))
 # Class or id words of page headers and footers, as whole words ("topic" is no "top").
 _MASTHEAD_HINTS = re.compile(r"(?:^|[\s_-])(?:header|head|logo|banner|top|topbar|topnav|title|foot|footer|"
@@ -41,10 +44,6 @@ _HEADLINE_TAGS = frozenset(("h1", "h2"))
 _HEADLINE_HINTS = re.compile(r"logo|title|site-?name|brand", re.I)
 _QR_HINTS = tuple(WORDS["contacts"]["qr_hints"])
 _RESULT_TABLE_CLASSES = tuple(WORDS["result"]["table_classes"])
-MAX_TABLES = 60
-TABLE_CHARS = 3000
-MAX_MASTHEAD = 40
-MASTHEAD_CHARS = 300
 
 # Content hashes in bundler output (app.3f2a1b9c.js, index-BXk2_9aQ.js) vary per build; the names do not.
 _ASSET_HASH = re.compile(r"[.-](?=[0-9a-z_]{8,}\.)(?=[^.]*\d)[0-9a-z_]{8,}(?=\.)|[.-][0-9a-f]{6,}(?=\.)", re.I)
@@ -108,9 +107,10 @@ class PageFeatures:
     contacts: list[tuple[str, str]] = field(default_factory=list)
     analytics: list[tuple[str, str]] = field(default_factory=list)
     identity: IdentityMarkers = field(default_factory=IdentityMarkers)
+    server: str = ""                # Server and X-Powered-By response headers: a gang's stack
     markup_tokens: set[str] = field(default_factory=set)   # class and id values
     tables: list[tuple[str, str]] = field(default_factory=list)   # (class, text) of each table
-    app_shell: bool = False         # a single-page app before JavaScript ran (<div id="app"> + scripts)
+    app_shell: bool = False         # an SPA before JavaScript ran: worth a browser capture (<div id="app">)
     truncated: bool = False
 
     @property
@@ -121,17 +121,9 @@ class PageFeatures:
         pairs += [("form-action-host", f.action_host) for f in self.forms if f.action_host]
         if self.favicon_mmh3 is not None:
             pairs.append(("favicon-mmh3", str(self.favicon_mmh3)))
+        if self.server:
+            pairs.append(("server", self.server))
         return list(dict.fromkeys(pairs))
-
-    def to_dict(self) -> dict:
-        """A JSON-ready summary for evidence records (no shingles or full text)."""
-        return {
-            "title": self.title, "forms": [{"action": f.action, "method": f.method,
-                                            "fields": [vars(x) for x in f.fields]} for f in self.forms],
-            "assets": self.assets, "link_hosts": self.link_hosts, "favicon_href": self.favicon_href,
-            "favicon_mmh3": self.favicon_mmh3, "tlsh": self.tlsh, "qr_images": self.qr_images,
-            "app_shell": self.app_shell, "truncated": self.truncated,
-        }
 
 
 @functools.lru_cache(maxsize=8192)
@@ -150,6 +142,21 @@ def _ascii_host(name: str) -> str:
         return normalize_host(name).ascii
     except ValueError:
         return ""
+
+
+def header_value(headers, name: str) -> str | None:
+    """One response header from a dict with str or bytes keys and values, or lists of them (Scrapy)."""
+    for key, value in (headers or {}).items():
+        key = key.decode("latin-1") if isinstance(key, bytes) else str(key)
+        if key.lower() == name:
+            value = value[0] if isinstance(value, (list, tuple)) and value else value
+            return (value.decode("latin-1") if isinstance(value, bytes) else str(value)).strip()
+    return None
+
+
+def server_software(headers) -> str:
+    """ "Server | X-Powered-By" from the response headers."""
+    return " | ".join(v for v in (header_value(headers, "server"), header_value(headers, "x-powered-by")) if v)
 
 
 def favicon_hash(data: bytes) -> int:
@@ -234,41 +241,44 @@ class _Walk:
         self.scripts: list[str] = []
         self.app_root = False
         self.form_fields: dict = {}
-        self.masthead_names: dict[tuple, bool] = {}
 
     def run(self, root) -> None:
         handlers = {"script": self._on_script, "link": self._on_link, "img": self._on_img, "a": self._on_a,
                     "table": self.tables.append, "form": self._on_form,
                     "input": self._on_field, "select": self._on_field, "textarea": self._on_field}
-        tokens, markup = self.tokens, self.features.markup_tokens
+        tokens, roles = self.tokens, {}
         for el in itertools.islice(root.iter(), MAX_ELEMENTS):
             tag = el.tag
             if not isinstance(tag, str):
                 continue
-            css, ident = el.get("class"), el.get("id")
-            classes = css.split() if css else ()
-            tokens.append(f"{tag}.{classes[0]}" if classes else tag)
-            if classes:
-                markup.update(classes)
-            if ident:
-                markup.add(ident)
-                self.app_root = self.app_root or ident in ("app", "root")
-            if tag in _BLOCK_TAGS:
+            key = (tag, el.get("class"), el.get("id"))
+            role = roles.get(key)
+            if role is None:
+                role = roles[key] = self._role(*key)
+            token, block, masthead, headline = role
+            tokens.append(token)
+            if block:
                 el.tail = "\n" + (el.tail or "")
             handler = handlers.get(tag)
             if handler:
                 handler(el)
-            if tag in _HEADINGS or ((css or ident) and self._is_masthead(css, ident)):
+            if masthead:
                 self.masthead.append(el)
-                if tag in _HEADLINE_TAGS or ((css or ident) and _HEADLINE_HINTS.search(f"{css} {ident}")):
+                if headline:
                     self.headline.append(el)
 
-    def _is_masthead(self, css: str | None, ident: str | None) -> bool:
-        # Pages repeat the same class names hundreds of times: decide each pair once.
-        key = (css, ident)
-        if key not in self.masthead_names:
-            self.masthead_names[key] = bool(_MASTHEAD_HINTS.search(f"{css} {ident}"))
-        return self.masthead_names[key]
+    def _role(self, tag: str, css: str | None, ident: str | None) -> tuple[str, bool, bool, bool]:
+        """(structure token, block?, masthead?, headline?) of elements with this tag, class and id.
+        Pages repeat the same combinations hundreds of times: each is decided once."""
+        classes = css.split() if css else ()
+        self.features.markup_tokens.update(classes)
+        if ident:
+            self.features.markup_tokens.add(ident)
+            self.app_root = self.app_root or ident in ("app", "root")
+        names = f"{css or ''} {ident or ''}"
+        masthead = tag in _HEADINGS or bool(_MASTHEAD_HINTS.search(names))
+        headline = masthead and (tag in _HEADLINE_TAGS or bool(_HEADLINE_HINTS.search(names)))
+        return (f"{tag}.{classes[0]}" if classes else tag), tag in _BLOCK_TAGS, masthead, headline
 
     def _on_form(self, el):
         self.form_fields[el] = []
@@ -355,7 +365,7 @@ def _forms(walk: _Walk, url: str, page_host: str) -> list[Form]:
     return forms
 
 
-def _link_hosts(hrefs: list[str], url: str, page_host: str) -> tuple[list[str], int]:
+def _link_hosts(hrefs: list[str], page_host: str) -> tuple[list[str], int]:
     """Hosts of links to other sites, and how many links stay on this one."""
     page_site = _site(page_host)
     external, internal = [], 0
@@ -397,8 +407,10 @@ def _phrases(walk: _Walk, html: str) -> set[str]:
 
 
 def extract_features(html: str, url: str, headers: dict | None = None, favicon: bytes | None = None) -> PageFeatures:
-    """The features of one decoded page. Never raises on hostile markup: junk gives empty features."""
-    features = PageFeatures(url=url or "", host=host_of(url or ""), truncated=len(html) > MAX_HTML_CHARS)
+    """The features of one decoded page (and its response headers and favicon bytes, when known).
+    Never raises on hostile markup: junk gives empty features."""
+    features = PageFeatures(url=url or "", host=host_of(url or ""), truncated=len(html) > MAX_HTML_CHARS,
+                            server=server_software(headers))
     html = html[:MAX_HTML_CHARS]
     if favicon:
         features.favicon_mmh3 = favicon_hash(favicon)
@@ -417,12 +429,13 @@ def extract_features(html: str, url: str, headers: dict | None = None, favicon: 
         [features.title] + [_raw_text(el)[:MASTHEAD_CHARS] for el in walk.headline[:MAX_MASTHEAD]]))
     features.forms = _forms(walk, features.url, features.host)
     features.dom_shingles = _shingles(walk.tokens)
-    features.link_hosts, features.internal_links = _link_hosts(features.hrefs, features.url, features.host)
+    features.link_hosts, features.internal_links = _link_hosts(features.hrefs, features.host)
     features.tables = _tables(walk.tables[:MAX_TABLES])
     features.tlsh = html_tlsh(html)
     features.contacts = find_contacts(features.text, [h for h in features.hrefs if ":" in h[:12]])
     features.analytics = find_analytics(html)
-    features.identity = find_identity(features.text, html, footer=features.masthead + "\n" + features.text[-FOOTER_CHARS:])
+    footer = features.masthead + "\n" + features.text[-FOOTER_CHARS:]
+    features.identity = find_identity(features.text, html, footer=footer)
     features.app_shell = walk.app_root and len(features.text) < 300 and len(walk.tokens) < 400
     features.assets = list(dict.fromkeys(features.assets))
     return features

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from detectors.domains import score_domain
 from detectors.names import is_gov_cn
-from detectors.page_features import PageFeatures, extract_features
-from detectors.page_signals import PageContext, page_signals
+from detectors.page_context import PageContext
+from detectors.page_features import PageFeatures, extract_features, header_value
+from detectors.page_signals import page_signals
 from detectors.reasons import Reason
 from detectors.reference import load_views, official_builds, official_favicons, official_identity
 from detectors.similarity import Match, best_match, page_side
@@ -19,6 +20,7 @@ from detectors.verdict import combine
 from detectors.weights import weights
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
+TOPIC_CHARS = 5_000        # what a page is about shows in its first few thousand characters
 _SNIFF = 8192
 _MAGIC = ((b"\x89PNG", "PNG image"), (b"GIF8", "GIF image"), (b"\xff\xd8\xff", "JPEG image"),
           (b"%PDF", "PDF document"), (b"PK\x03\x04", "ZIP archive"), (b"\x1f\x8b", "gzip data"),
@@ -55,16 +57,6 @@ class PageResult:
                 "reasons": [r.to_dict() for r in self.reasons]}
 
 
-def _content_type(headers) -> str | None:
-    """Content-Type from a dict of str or bytes keys and values (Scrapy gives bytes and lists)."""
-    for key, value in (headers or {}).items():
-        key = key.decode("latin-1") if isinstance(key, bytes) else str(key)
-        if key.lower() == "content-type":
-            value = value[0] if isinstance(value, (list, tuple)) and value else value
-            return value.decode("latin-1") if isinstance(value, bytes) else str(value)
-    return None
-
-
 def _host_standing(host: str):
     """(official?, the target the host belongs to, its DomainResult or None)."""
     if not host:
@@ -80,7 +72,7 @@ def _host_standing(host: str):
 
 def topic_target(features: PageFeatures) -> str | None:
     """The target whose own words the page uses most (first listed wins a tie)."""
-    text = features.title + "\n" + features.text[:20_000]
+    text = features.title + "\n" + features.text[:TOPIC_CHARS]
     counts = [(sum(text.count(k) for k in t.keywords), -i, t.key) for i, t in enumerate(targets())]
     best = max(counts, default=(0, 0, None))
     return best[2] if best[0] else None
@@ -88,7 +80,8 @@ def topic_target(features: PageFeatures) -> str | None:
 
 def score_page(raw: bytes, url: str, headers=None, favicon: bytes | None = None) -> PageResult:
     """Score one page (its bytes as served or saved, any encoding) fetched from `url`."""
-    html, codec = decode_page(raw, charset_from_content_type(_content_type(headers))) if raw else ("", "utf-8")
+    declared = charset_from_content_type(header_value(headers, "content-type"))
+    html, codec = decode_page(raw, declared) if raw else ("", "utf-8")
     return score_text(html, codec, url, headers, favicon)
 
 

@@ -84,7 +84,8 @@ def _opener(network) -> urllib.request.OpenerDirector:
     else:
         context = ssl.create_default_context()
     proxies = {"http": network.proxy, "https": network.proxy} if network.proxy else None
-    return urllib.request.build_opener(urllib.request.ProxyHandler(proxies), urllib.request.HTTPSHandler(context=context))
+    return urllib.request.build_opener(urllib.request.ProxyHandler(proxies),
+                                       urllib.request.HTTPSHandler(context=context))
 
 
 def _fetch(opener, url: str, limit: int) -> tuple[bytes, str, str | None]:

@@ -117,3 +117,10 @@ def test_a_single_page_app_shell_is_recognised():
     shell = '<html><head><title>x</title></head><body><div id="app"></div><script src="/js/app.js"></script></body></html>'
     assert extract_features(shell, "https://a.example.com/").app_shell
     assert not features().app_shell
+
+
+def test_server_software_from_headers_is_an_indicator():
+    headers = {b"Server": [b"Microsoft-IIS/7.5"], b"X-Powered-By": [b"ASP.NET"]}
+    found = extract_features("<p>x</p>", "https://a.example.com/", headers=headers)
+    assert ("server", "Microsoft-IIS/7.5 | ASP.NET") in found.indicators
+    assert not [k for k, _ in extract_features("<p>x</p>", "https://a.example.com/").indicators if k == "server"]
