@@ -29,7 +29,7 @@ TABLE_CHARS = 3000
 MAX_MASTHEAD = 40
 MASTHEAD_CHARS = 300
 FOOTER_CHARS = 600       # the end of the text, where footers without a class name sit
-TLSH_CHARS = 64_000      # enough markup to fingerprint a layout
+TLSH_CHARS = 32_000      # enough markup to fingerprint a layout
 _MIX = 1_000_003         # an odd multiplier that spreads the three token hashes of a shingle
 
 _BLOCK_TAGS = frozenset("p div br li tr td th h1 h2 h3 h4 h5 h6 table ul ol dl dt dd form section article "
@@ -331,12 +331,24 @@ class _Walk:
         self.fields_outside_forms.append(found)
 
 
-def _text_of(el, limit: int = 400) -> str:
-    return normalize_text(_raw_text(el)[:limit])
+def _text_of(el, limit: int) -> str:
+    return normalize_text(_text_prefix(el, limit))
 
 
 def _raw_text(el) -> str:
     return "".join(el.itertext())
+
+
+def _text_prefix(el, limit: int) -> str:
+    """The first `limit` characters of an element's text, without joining all of it (a layout table
+    or a "header" class can wrap the whole page)."""
+    parts, size = [], 0
+    for part in el.itertext():
+        parts.append(part)
+        size += len(part)
+        if size >= limit:
+            break
+    return "".join(parts)[:limit]
 
 
 def _tables(tables) -> list[tuple[str, str]]:
@@ -346,7 +358,7 @@ def _tables(tables) -> list[tuple[str, str]]:
     found = []
     for table in tables:
         css = table.get("class", "")
-        raw = _raw_text(table)[:TABLE_CHARS]
+        raw = _text_prefix(table, TABLE_CHARS)
         if "姓" in raw or any(hint in css for hint in _RESULT_TABLE_CLASSES):
             found.append((css, normalize_text(raw)))
     return found
@@ -424,9 +436,9 @@ def extract_features(html: str, url: str, headers: dict | None = None, favicon: 
     lxml.etree.strip_elements(root, *_INVISIBLE_TAGS, with_tail=False)
     features.text = normalize_text(_raw_text(root))
     features.masthead = normalize_text("\n".join(
-        [features.title] + [_raw_text(el)[:MASTHEAD_CHARS] for el in walk.masthead[:MAX_MASTHEAD]]))
+        [features.title] + [_text_prefix(el, MASTHEAD_CHARS) for el in walk.masthead[:MAX_MASTHEAD]]))
     features.headline = normalize_text("\n".join(
-        [features.title] + [_raw_text(el)[:MASTHEAD_CHARS] for el in walk.headline[:MAX_MASTHEAD]]))
+        [features.title] + [_text_prefix(el, MASTHEAD_CHARS) for el in walk.headline[:MAX_MASTHEAD]]))
     features.forms = _forms(walk, features.url, features.host)
     features.dom_shingles = _shingles(walk.tokens)
     features.link_hosts, features.internal_links = _link_hosts(features.hrefs, features.host)

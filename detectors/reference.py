@@ -18,7 +18,7 @@ from detectors.identity import find_identity
 from detectors.names import site_key
 from detectors.page_features import PageFeatures, extract_features, host_of, script_phrases
 from detectors.similarity import ReferenceView, asset_names, build_names, field_tokens, text_grams
-from detectors.targets import target_for_host, targets
+from detectors.targets import target_by_key, target_for_host, targets
 from detectors.textnorm import charset_from_content_type, decode_html, normalize_text
 from fakegov.errors import UserError
 
@@ -138,7 +138,11 @@ def store_view(target, url: str, view: dict, standin: bool, reference_dir: Path)
     document = json.loads(path.read_text("utf-8")) if path.exists() else {"target": target.key, "views": []}
     view = {"url": url, "captured_at": beijing_now(), "time_zone": "Asia/Shanghai (北京时间, UTC+8)",
             "standin": standin, **view}
-    document["views"] = [v for v in document["views"] if v["url"] != url] + [view]
+    urls = [v["url"] for v in document["views"]]
+    if url in urls:
+        document["views"][urls.index(url)] = view      # in place: a recapture keeps the file's order
+    else:
+        document["views"].append(view)
     document["target"] = target.key
     document["name"] = target.name
     document["standin"] = any(v["standin"] for v in document["views"])
@@ -171,6 +175,9 @@ def capture_standins(network, reference_dir: Path | None = None) -> list[Path]:
     `network` (the simulated world). `python -m detectors.reference` does it with the bundled world."""
     with open(PAGES_FILE, "rb") as fh:
         pages = tomllib.load(fh)["pages"]
+    reference_dir = reference_dir or REFERENCE_DIR
+    for key in pages:          # a rebuild starts afresh, in the order pages.toml lists the views
+        (reference_dir / target_by_key(key).reference).unlink(missing_ok=True)
     return [capture_reference(url, network, reference_dir, standin=True)
             for key in pages for url in pages[key]]
 

@@ -69,6 +69,10 @@ def test_capture_from_the_world_is_a_standin_captured_in_beijing_time(running_wo
     views = json.loads(again.read_text("utf-8"))["views"]
     assert len(views) == 2 and {"certnum", "passcode"} <= set(views[1]["fields"])
 
+    capture_reference("https://cx.mem.gov.cn/", running_world.network, tmp_path)
+    recaptured = json.loads(path.read_text("utf-8"))["views"]
+    assert [v["url"] for v in recaptured] == [v["url"] for v in views]     # replaced in place
+
 
 def test_a_real_capture_replaces_the_standin_view_and_clears_the_note(running_world, tmp_path):
     target = target_by_key("cx.mem.gov.cn")
