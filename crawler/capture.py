@@ -75,7 +75,7 @@ class CaptureSpider(scrapy.Spider):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.site_pages: Counter = Counter()
+        self.site_pages: dict[str, set[str]] = {}     # page URLs each site's budget has paid for
         self.site_resources: Counter = Counter()
         self.canaried: set[str] = set()
 
@@ -84,8 +84,7 @@ class CaptureSpider(scrapy.Spider):
     async def start(self):
         """On a resumed run, first what was scheduled and not finished; then the seeds again (the
         frontier drops the ones already scheduled, so a seed the kill cut off is not lost)."""
-        self.site_pages.update(queries.frontier_site_counts(context.store(self.crawler).db,
-                                                            context.run_id(self.crawler)))
+        self.site_pages = queries.frontier_budgets(context.store(self.crawler).db, context.run_id(self.crawler))
         for request in frontier.pending_requests(self.crawler):
             yield request
         async for request in self.seeds():
@@ -111,10 +110,13 @@ class CaptureSpider(scrapy.Spider):
             key = site_key(host)
         except ValueError:
             return None
-        if role in ("page", "canary") and self.site_pages[key] >= self.crawler.settings.getint("FAKEGOV_SITE_PAGES"):
+        paid = self.site_pages.setdefault(key, set())
+        if role in ("page", "canary") and url not in paid and \
+                len(paid) >= self.crawler.settings.getint("FAKEGOV_SITE_PAGES"):
             return None
-        self.site_pages[key] += 1
-        meta = {"fg": {"role": role, "depth": depth, "chain": chain, "discovery": discovery, "site_key": key}}
+        paid.add(url)
+        meta = {"fg": {"role": role, "depth": depth, "chain": chain, "discovery": discovery, "site_key": key,
+                       "budget": key}}
         if formdata is not None:
             return scrapy.FormRequest(url, method=method, formdata=formdata, callback=self.on_page,
                                       errback=self.on_error, meta=meta, priority=priority)

@@ -66,12 +66,42 @@ def register(sub) -> None:
     _common(p)
     p.set_defaults(func=run_kind, kind="pivot", spider_args=lambda a: {})
 
+    p = crawl.add_parser("render", help="screenshot and rendered DOM of flagged sites in Chromium; rescore them",
+                         description="Render the entry and hop pages of flagged sites (fake or suspicious, or the "
+                                     "sites given) that have no screenshot yet in Debian's Chromium: full-page "
+                                     "screenshot and rendered DOM kept as evidence, blank pages noted, perceptual "
+                                     "hash and likeness to the official pages, the rendered page rescored.")
+    p.add_argument("--run", type=int, default=None, metavar="ID", help="only captures of this crawl run")
+    p.add_argument("--min-score", type=int, default=None, metavar="N", help="only sites scored N or more")
+    p.add_argument("--site", action="extend", nargs="+", default=None, metavar="KEY",
+                   help="render these sites (site keys or host names) whatever their verdict")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="hard time limit per page (default 20)")
+    p.add_argument("--references", action="store_true",
+                   help="instead: render the official pages of detectors/data/reference/pages.toml and store "
+                        "their hashes in detectors/data/reference/*.visual.json")
+    options.add_data(p)
+    options.add_world(p)
+    p.set_defaults(func=lambda args: __import__("crawler.browser", fromlist=["run_render"]).run_render(args))
+
     p = crawl.add_parser("resume", help="continue a crawl that was killed or interrupted")
     p.add_argument("--run", type=int, default=None, metavar="ID", help="the run to resume (default: the latest)")
     options.add_data(p)
     options.add_world(p)
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=run_resume)
+
+    bench = group(sub, "bench", "measure speed")
+    p = bench.add_parser("crawl", help="pages/s of a full crawl of a world against a bare Scrapy spider",
+                         description="Crawl a world with everything on, fetch the same URLs with a bare Scrapy "
+                                     "spider, print both pages/s, their ratio and where the full crawl's time goes.")
+    p.add_argument("--world", type=Path, default=None, metavar="DIR", help="the world (default: the bundled one)")
+    p.add_argument("--data", type=Path, default=None, metavar="DIR",
+                   help="an empty folder that keeps the crawls' data (default: a temporary folder)")
+    p.add_argument("--seeds", choices=("search", "hosts"), default="search",
+                   help="search: the default search crawl; hosts: a tips crawl of every host of the world")
+    p.add_argument("--no-profile", action="store_true", help="skip the profiled third run")
+    p.set_defaults(func=run_bench)
 
 
 def _overrides(args) -> dict:
@@ -132,6 +162,15 @@ def run_resume(args) -> int:
     with open_network(world) as network:
         run_crawl(store, run["kind"], run["args"].get("args", {}), network, run_id=run["id"], overrides=overrides)
     print_summary(store, run["id"])
+    return 0
+
+
+def run_bench(args) -> int:
+    from crawler.bench import run_command
+    from fixtures.cli import DEFAULT_WORLD
+
+    for line in run_command(args.world or DEFAULT_WORLD, args.data, args.seeds, not args.no_profile):
+        print(line)
     return 0
 
 

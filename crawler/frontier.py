@@ -29,9 +29,8 @@ class FrontierDupeFilter(BaseDupeFilter):
     def request_seen(self, request: Request) -> bool:
         db = context.store(self.crawler).db
         blob = pickle.dumps(request.to_dict(spider=self.crawler.spider), protocol=5)
-        site_key = request.meta.get("fg", {}).get("site_key")
         new = queries.frontier_add(db, context.run_id(self.crawler), fingerprint(self.crawler, request),
-                                   request.url, site_key, blob)
+                                   request.url, request.meta.get("fg", {}).get("budget"), blob)
         return not new
 
     def log(self, request: Request, spider) -> None:

@@ -14,6 +14,7 @@ from crawler.extensions import record_error
 from crawler.dns import lookup, make_resolver, resolver_name
 from crawler.items import Fetch
 from crawler.warc import RunWarc
+from detectors.names import EXTRACT
 from store import queries
 from store.db import transaction
 
@@ -64,16 +65,29 @@ class FactsPipeline:
         if queries.whois_fetched_since(store.db, domain, since):
             return
         network = context.network(self.crawler.settings)
-        try:
-            raw = await asyncio.to_thread(fetch_whois, domain, network)
-        except Exception as err:  # any failure of a WHOIS server is recorded, never fatal
-            queries.record_whois(store.db, domain, None, None, error=str(err).splitlines()[0][:300] or repr(err))
-            return
-        sha = store.put_evidence(raw.encode("utf-8"), "text/plain; whois")
-        try:
-            queries.record_whois(store.db, domain, parse_whois(raw, domain), sha)
-        except ValueError as err:
-            queries.record_whois(store.db, domain, None, sha, error=f"unreadable WHOIS answer: {err}")
+        for name in whois_names(domain):
+            try:
+                raw = await asyncio.to_thread(fetch_whois, name, network)
+            except Exception as err:  # any failure of a WHOIS server is recorded, never fatal
+                queries.record_whois(store.db, name, None, None, error=str(err).splitlines()[0][:300] or repr(err))
+                return
+            sha = store.put_evidence(raw.encode("utf-8"), "text/plain; whois")
+            try:
+                parsed = parse_whois(raw, name)
+            except ValueError as err:
+                queries.record_whois(store.db, name, None, sha, error=f"unreadable WHOIS answer: {err}")
+                return
+            queries.record_whois(store.db, name, parsed, sha)
+            if parsed.get("found"):
+                return
+
+
+def whois_names(site: str) -> list[str]:
+    """The names to ask WHOIS about, in order: the site itself, then, for a site on a shared suffix, the
+    domain a registry knows (foo.github.io is github.io's customer; memgov.cn.com has its own record)."""
+    parts = EXTRACT(site, include_psl_private_domains=False)
+    icann = f"{parts.domain}.{parts.suffix}" if parts.domain and parts.suffix else site
+    return [site] if icann == site else [site, icann]
 
 
 class EvidencePipeline:

@@ -87,6 +87,9 @@ class Lexicon:
         anchors += list(self.official_labels)
         # A name matching none of these (and no typo) cannot fire any signal: the fast exit.
         self.anchor_pattern = _alternation(anchors)
+        # A registrable label made only of query words ("certificate lookup") also gets past the exit.
+        query_words = [w for w, (kind, _) in self.latin.items() if kind == "query"]
+        self.lookup_label = re.compile(rf"(?:(?:{_alternation(query_words).pattern})[-_]?){{2,}}")
         self.deconfuse_table, self.deconfuse_digits, self.deconfuse_sequences = _load_confusables()
         with open(CDN_FILE, "rb") as fh:
             self.cdn_endings = tuple("." + domain for domain in tomllib.load(fh)["domains"])
@@ -501,6 +504,18 @@ def target_name(name: Name) -> Signal | None:
             target)
 
 
+def lookup_words(name: Name) -> Signal | None:
+    """A name that says nothing but "certificate lookup" (zhengshuchaxun.com, cxzs.icu): no target named,
+    so too weak for a verdict on its own, but enough for a crawler to look at what it serves."""
+    label = name.plain.rsplit(".", 1)[-1]
+    if not name.lex.lookup_label.fullmatch(label):
+        return None
+    return (_reason("lookup-words",
+                    f"域名主体只由“证书/查询”类词语组成（{label}），是通用的证书查询名称",
+                    f"the name says nothing but certificate lookup ({label})"),
+            targets()[0])
+
+
 def tld_swap(name: Name) -> Signal | None:
     """An official registrable label under another suffix: mem.top, chinasafety.com; more under a Chinese one (mem.org.cn)."""
     label = name.lex.deconfuse(name.label)
@@ -537,7 +552,7 @@ def digits_hyphens(name: Name) -> Reason | None:
 
 # Signals that tie a name to a target or to the government, strongest idea first.
 SIGNALS = (official_as_subdomain, dots_to_dashes, typo, homoglyph, gov_suffix_in_name, gov_in_name,
-           combosquat, target_pinyin, target_chinese, target_name, tld_swap)
+           combosquat, target_pinyin, target_chinese, target_name, tld_swap, lookup_words)
 # Signals that only add to a name that already carries one of SIGNALS.
 AMPLIFIERS = (tld_risk, digits_hyphens)
 
@@ -575,7 +590,8 @@ def _cannot_fire(lex: Lexicon, ascii_host: str, unicode_host: str, parts) -> boo
     if ascii_host != unicode_host or not parts.suffix or len(parts.suffix) >= len(ascii_host):
         return False
     core = lex.deconfuse(ascii_host[:-len(parts.suffix) - 1])
-    return not lex.anchor_pattern.search(core) and _typo_hit(lex, core, parts.suffix, parts.domain) is None
+    return (not lex.anchor_pattern.search(core) and not lex.lookup_label.fullmatch(parts.domain)
+            and _typo_hit(lex, core, parts.suffix, parts.domain) is None)
 
 
 def _is_official(lex: Lexicon, ascii_host: str, parts) -> bool:

@@ -77,9 +77,13 @@ def frontier_pending(db: sqlite_utils.Database, run_id: int) -> Iterator[bytes]:
         yield blob
 
 
-def frontier_site_counts(db: sqlite_utils.Database, run_id: int) -> dict[str, int]:
-    return dict(db.execute("SELECT site_key, count(*) FROM frontier WHERE run_id = ? AND site_key IS NOT NULL "
-                           "GROUP BY site_key", [run_id]).fetchall())
+def frontier_budgets(db: sqlite_utils.Database, run_id: int) -> dict[str, set[str]]:
+    """The page URLs each site's budget has paid for in this run."""
+    budgets: dict[str, set[str]] = {}
+    for site, url in db.execute("SELECT site_key, url FROM frontier WHERE run_id = ? AND site_key IS NOT NULL",
+                                [run_id]).fetchall():
+        budgets.setdefault(site, set()).add(url)
+    return budgets
 
 
 # -- sites, urls, discoveries ------------------------------------------------------------------

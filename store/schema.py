@@ -45,7 +45,7 @@ CREATE TABLE sites (
     target TEXT,
     first_seen TEXT NOT NULL,
     last_seen TEXT NOT NULL,
-    last_capture_id INTEGER,
+    verdict_capture_id INTEGER,           -- the capture whose score the site carries
     up INTEGER,                           -- 1 answered at the last check, 0 did not, NULL never checked
     down_since TEXT                       -- start of the current outage (for verifying "blocked")
 );
@@ -264,7 +264,7 @@ CREATE TABLE frontier (
     run_id INTEGER NOT NULL REFERENCES crawl_runs(id),
     fingerprint TEXT NOT NULL,
     url TEXT NOT NULL,
-    site_key TEXT,
+    site_key TEXT,                        -- the site whose page budget the request counts against
     request BLOB NOT NULL,                -- the pickled Request.to_dict()
     state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done')),
     UNIQUE (run_id, fingerprint)

@@ -63,6 +63,7 @@ FIRES = {
     "target-chinese": ["特种作业.com", "应急管理查询.net"],
     "target-name": ["yjglb.vip", "yjglb-gd.net", "应急管理部.com", "yingjiguanlibu2024.top", "yjglb.com.cn"],
     "tld-swap": ["mem.top", "chinasafety.com", "mohurd.net", "mem.org.cn"],
+    "lookup-words": ["zhengshuchaxun.com", "cxzs.icu", "zs-cx.top"],
     "tld-risk": ["tzzy-cx.top", "memchaxun.xyz"],
     "digits-hyphens": ["cx-mem-gov-2024.com", "tzzy-cx-zs.com"],
 }
@@ -79,6 +80,7 @@ DOES_NOT_FIRE = {
     "target-name": ["chinasafetynet.com", "tzzy-peixun.com", "mem.com", "tzzy-cx.com",
                     "aqsc.cn", "gd-tzzy.net", "特种作业.com"],           # a subject word alone: news, training
     "tld-swap": ["mem.gov.cn", "memo.com", "cx-mem.com"],
+    "lookup-words": ["chaxun.com", "zhengshu.cn", "zhengshuchaxun88.com", "tzzychaxun.com"],
     "tld-risk": ["example.top", "tzzy-cx.com"],
     "digits-hyphens": ["cxmem.com", "cx-mem.com", "163.com"],
 }
