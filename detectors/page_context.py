@@ -4,6 +4,7 @@ text that several signals need (what it sells or only quotes, its query forms, a
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ _ASKING = tuple(WORDS["warning"]["asking"])
 _SENTENCE_END = re.compile(r"[。!?;\n]")
 _RESULT_WINDOW = 400   # characters after a 姓名 label in which a certificate result must show
 _MAX_NAME_LABELS = 10
+_MAX_MATCHES = 40      # a phrase repeated all over a page says no more after its first few places
 _FORM_CATEGORIES = ("id_number", "person_name", "captcha", "cert_type", "search", "registration")
 
 
@@ -64,7 +66,7 @@ class PageContext:
     def scan(self, pattern: re.Pattern, text: str) -> tuple[list[str], int]:
         """(matches of `pattern` the page says in its own name, how many others it only quotes)."""
         offered, quoted = [], 0
-        for m in pattern.finditer(text):
+        for m in itertools.islice(pattern.finditer(text), _MAX_MATCHES):
             if self.discussion or is_quoted(text, m.start(), m.end()):
                 quoted += 1
             else:

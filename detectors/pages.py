@@ -3,6 +3,7 @@ batch entry of `fakegov detect pages` that turns any bad file into a one-line er
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,8 +58,10 @@ class PageResult:
                 "reasons": [r.to_dict() for r in self.reasons]}
 
 
-def _host_standing(host: str):
-    """(official?, the target the host belongs to, its DomainResult or None)."""
+@functools.lru_cache(maxsize=4096)
+def host_standing(host: str):
+    """(official?, the target the host belongs to, its DomainResult or None); a crawl scores many
+    pages of one host, so each host is judged once."""
     if not host:
         return False, None, None
     try:
@@ -88,7 +91,7 @@ def score_page(raw: bytes, url: str, headers=None, favicon: bytes | None = None)
 def score_text(html: str, codec: str, url: str, headers=None, favicon: bytes | None = None) -> PageResult:
     """Score a page already decoded (with `codec`)."""
     features = extract_features(html, url, headers, favicon)
-    official, owner, domain = _host_standing(features.host)
+    official, owner, domain = host_standing(features.host)
     page_weights = weights("page")
     side = page_side(features)
     match = None if official else best_match(side, load_views(), page_weights["similarity"])
