@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 from detectors.identity import find_identity
 from detectors.names import site_key
-from detectors.page_features import PageFeatures, extract_features, host_of, script_phrases
+from detectors.page_features import PageFeatures, extract_features, favicon_hash, host_of, script_phrases
 from detectors.similarity import ReferenceView, asset_names, build_names, field_tokens, text_grams
 from detectors.targets import target_by_key, target_for_host, targets
 from detectors.textnorm import charset_from_content_type, decode_html, normalize_text
@@ -49,15 +49,13 @@ def fingerprint_view(features: PageFeatures, scripts: list[str] = ()) -> dict:
     """The JSON form of one official page. Scripts add what a single-page app renders later:
     prompts, labels, API paths and the footer's identity numbers."""
     phrases = set(features.phrases)
-    identity = features.identity
+    kinds = ("icp", "police", "site_codes", "conac_ids", "sponsors")
+    identity = {kind: set(getattr(features.identity, kind)) for kind in kinds}
     for script in scripts:
         phrases |= script_phrases(script)
         found = find_identity(normalize_text(script), script)
-        identity.icp += found.icp
-        identity.police += found.police
-        identity.site_codes += found.site_codes
-        identity.conac_ids += found.conac_ids
-        identity.sponsors += found.sponsors
+        for kind in kinds:
+            identity[kind].update(getattr(found, kind))
     return {
         "title": features.title,
         "text_grams": sorted(text_grams(features.text)),
@@ -68,8 +66,7 @@ def fingerprint_view(features: PageFeatures, scripts: list[str] = ()) -> dict:
         "phrases": sorted(p for p in phrases if len(p) >= MIN_PHRASE_CHARS or p.startswith("/")),
         "favicon_mmh3": features.favicon_mmh3,
         "tlsh": features.tlsh,
-        "identity": {kind: sorted(set(getattr(identity, kind)))
-                     for kind in ("icp", "police", "site_codes", "conac_ids", "sponsors")},
+        "identity": {kind: sorted(values) for kind, values in identity.items()},
     }
 
 
@@ -109,9 +106,10 @@ def fetch_view(url: str, network) -> tuple[str, dict]:
         body, final_url, charset = _fetch(opener, url, MAX_PAGE_BYTES)
     except (OSError, urllib.error.URLError, ValueError) as err:
         raise UserError(f"cannot fetch {url}: {getattr(err, 'reason', err)}") from None
-    probe = extract_features(decode_html(body, charset), final_url)
-    favicon = _fetch_optional(opener, probe.favicon_href or urljoin(final_url, "/favicon.ico"), MAX_FAVICON_BYTES)
-    features = extract_features(decode_html(body, charset), final_url, favicon=favicon)
+    features = extract_features(decode_html(body, charset), final_url)
+    favicon = _fetch_optional(opener, features.favicon_href or urljoin(final_url, "/favicon.ico"), MAX_FAVICON_BYTES)
+    if favicon:
+        features.favicon_mmh3 = favicon_hash(favicon)
     scripts = []
     for src in [s for s in features.asset_urls if s.split("?")[0].endswith(".js")][:MAX_SCRIPTS]:
         script_url = urljoin(final_url, src)
