@@ -314,3 +314,19 @@ def test_a_hong_kong_report_quoting_slogans_in_corner_brackets_is_benign():
             "警方提醒市民切勿上當。</p>")
     result = score_page(page(body, "內地假證網站呃港人").encode("big5hkscs"), "https://news.example.hk/a.html")
     assert "seller-language" not in codes(result) and result.verdict == "benign"
+
+
+def test_a_seller_pricing_certificates_with_a_private_contact_is_fake_without_exam_talk():
+    body = ("<h1>东莞电工证焊工证快速拿证</h1><p>报名简单，拿证快，证书全国联网可查，官网可查。</p>"
+            "<p>低压电工证：650元　焊工证：700元　高处作业证：600元</p><p>联系人：王老师 13926845512（微信同号）</p>")
+    result = score(page(body, "东莞电工证怎么考"), "https://www.dg-kaozheng.cn/")
+    assert {"seller-language", "seller-prices", "seller-contacts"} <= codes(result)
+    assert result.verdict == "fake"
+
+
+def test_a_rebuilt_spa_shell_under_the_official_name_on_a_lookalike_host_is_fake():
+    shell = ('<div id="app"></div><script src="/js/chunk-vendors.8f1e2d3c.js"></script>'
+             '<script src="/js/app.5a6b7c8d.js"></script>')
+    result = score(page(shell, "特种作业操作证及安全生产知识和管理能力考核合格信息查询平台"), "https://cxmem-gov.cc/")
+    assert "official-name" in codes(result) and result.verdict == "fake"
+    assert result.features.app_shell
