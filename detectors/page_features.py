@@ -41,7 +41,8 @@ _MASTHEAD_HINTS = re.compile(r"(?:^|[\s_-])(?:header|head|logo|banner|top|topbar
                              r"copyright|bottom)(?:$|[\s_\d-])", re.I)
 _HEADINGS = frozenset(("h1", "h2", "h3", "footer", "header"))
 _HEADLINE_TAGS = frozenset(("h1", "h2"))
-_HEADLINE_HINTS = re.compile(r"logo|title|site-?name|brand", re.I)
+# ... and of the name a page gives itself: a logo, a site name, a WeChat account's nickname.
+_HEADLINE_HINTS = re.compile(r"logo|title|site-?name|brand|nickname|js_name|account_name", re.I)
 _QR_HINTS = tuple(WORDS["contacts"]["qr_hints"])
 _RESULT_TABLE_CLASSES = tuple(WORDS["result"]["table_classes"])
 
@@ -234,6 +235,7 @@ class _Walk:
         self.features = features
         self.tokens: list[str] = []
         self.fields_outside_forms: list[FormField] = []
+        self.outside_labels: list[str] = []     # the text next to each of them (their label)
         self.forms: list[tuple[lxml.etree._Element, list[FormField]]] = []
         self.masthead: list[lxml.etree._Element] = []
         self.headline: list[lxml.etree._Element] = []
@@ -276,8 +278,8 @@ class _Walk:
             self.features.markup_tokens.add(ident)
             self.app_root = self.app_root or ident in ("app", "root")
         names = f"{css or ''} {ident or ''}"
-        masthead = tag in _HEADINGS or bool(_MASTHEAD_HINTS.search(names))
-        headline = masthead and (tag in _HEADLINE_TAGS or bool(_HEADLINE_HINTS.search(names)))
+        headline = tag in _HEADLINE_TAGS or bool(_HEADLINE_HINTS.search(names))
+        masthead = headline or tag in _HEADINGS or bool(_MASTHEAD_HINTS.search(names))
         return (f"{tag}.{classes[0]}" if classes else tag), tag in _BLOCK_TAGS, masthead, headline
 
     def _on_form(self, el):
@@ -329,6 +331,17 @@ class _Walk:
                 self.form_fields[ancestor].append(found)
                 return
         self.fields_outside_forms.append(found)
+        self.outside_labels.append(_nearby_label(el))
+
+
+def _nearby_label(field, levels: int = 4, limit: int = 40) -> str:
+    """The label of an input that sits in no <form> (script-driven pages): the text of the nearest
+    enclosing element that has any, such as an Element-UI form item around its <label>."""
+    for ancestor in itertools.islice(field.iterancestors(), levels):
+        text = _text_prefix(ancestor, limit).strip()
+        if text:
+            return text
+    return ""
 
 
 def _text_of(el, limit: int) -> str:
@@ -373,7 +386,8 @@ def _forms(walk: _Walk, url: str, page_host: str) -> list[Form]:
                           action_host="" if action_host == page_host else action_host,
                           fields=fields, text=_text_of(el, 2000)))
     if walk.fields_outside_forms:
-        forms.append(Form(action="", method="", action_host="", fields=walk.fields_outside_forms, text=""))
+        labels = normalize_text("\n".join(walk.outside_labels))
+        forms.append(Form(action="", method="", action_host="", fields=walk.fields_outside_forms, text=labels))
     return forms
 
 

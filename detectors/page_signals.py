@@ -27,6 +27,7 @@ _WECHAT_TEXT = any_of(WORDS["wechat"]["text"])
 _WECHAT_VERIFIED = tuple(WORDS["wechat"]["verified"])
 _WECHAT_HOSTS = ("mp.weixin.qq.com",)
 _POINTER = any_of(WORDS["official_pointer"]["phrases"])
+_QUERY_SERVICE_NAME = re.compile(r"(?:查询|核验|验证|核查)(?:平台|系统|中心|网|入口)?$")
 
 
 def _reason(ctx: PageContext, code: str, zh: str, en: str, points: int | None = None) -> Reason:
@@ -150,6 +151,18 @@ def official_name(ctx: PageContext) -> Reason | None:
                 return _reason(ctx, "official-name", f"以官方网站名称“{target.name}”自称",
                                f"Calls itself by the official name of {target.key}")
     return None
+
+
+def query_app_shell(ctx: PageContext) -> Reason | None:
+    """A script-only page (nothing to read before JavaScript runs) that names itself a lookup of the
+    protected certificates: the shell of a query platform, like the official SPA."""
+    if ctx.official or not ctx.features.app_shell or not ctx.on_topic:
+        return None
+    names = [line for line in ctx.features.headline.split("\n") if _QUERY_SERVICE_NAME.search(line.strip())]
+    if not names:
+        return None
+    return _reason(ctx, "query-app-shell", f"仅由脚本呈现的证书查询页面（{names[0]}）",
+                   f"A script-only page that names itself a certificate lookup ({names[0]})")
 
 
 def national_platform(ctx: PageContext) -> Reason | None:
@@ -335,7 +348,7 @@ def points_to_official(ctx: PageContext) -> Reason | None:
 SIGNALS = (
     reference_similarity, official_build, same_favicon,
     certificate_query_form, form_posts_elsewhere, certificate_result, wechat_imitation,
-    official_name, regional_platform, national_platform, presents_as_government, claims_official,
+    official_name, query_app_shell, regional_platform, national_platform, presents_as_government, claims_official,
     government_site_code, government_sponsor, copied_identity, conac_badge_misused, invalid_record_number,
     seller_language, seller_prices, seller_contacts,
     warning_context, editorial_page, points_to_official,

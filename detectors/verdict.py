@@ -15,7 +15,7 @@ _DISTINCT_KINDS = (("wechat-imitation", "wechat"), ("certificate-result", "resul
 _SELLER_SIGNALS = frozenset(("seller-language", "seller-prices", "seller-contacts"))
 # A page with one of these imitates a query platform, whatever else it sells.
 _CLONE_SIGNALS = frozenset(("certificate-query-form", "reference-similarity", "official-build", "same-favicon",
-                            "copied-identity", "official-name"))
+                            "copied-identity", "official-name", "query-app-shell"))
 
 
 @dataclass

@@ -330,3 +330,26 @@ def test_a_rebuilt_spa_shell_under_the_official_name_on_a_lookalike_host_is_fake
     result = score(page(shell, "特种作业操作证及安全生产知识和管理能力考核合格信息查询平台"), "https://cxmem-gov.cc/")
     assert "official-name" in codes(result) and result.verdict == "fake"
     assert result.features.app_shell
+
+
+def test_a_script_only_page_naming_itself_a_certificate_lookup():
+    shell = '<div id="app"></div><script src="/js/app.1234abcd.js"></script>'
+    lookup = score(page(shell, "特种作业操作证查询"), "https://tzzy-cx.com/")
+    shop = score(page(shell, "鲜花速递 - 同城配送"), "https://flowers.example.com/")
+    assert "query-app-shell" in codes(lookup) and "query-app-shell" not in codes(shop)
+
+
+def test_inputs_outside_a_form_are_read_with_their_labels():
+    items = "".join(f'<div class="el-form-item"><label>{label}</label><div class="el-form-item__content">'
+                    f'<div class="el-input"><input class="el-input__inner"></div></div></div>'
+                    for label in ("证件号码", "姓名"))
+    result = score(page(f'<div class="el-form">{items}<button>查询</button></div><p>特种作业操作证查询</p>',
+                        "证书查询"), "https://aqks-cx.cn/")
+    assert "certificate-query-form" in codes(result)
+
+
+def test_a_wechat_account_name_in_its_nickname_markup_is_its_headline():
+    body = ('<div class="rich_media"><h1 class="rich_media_title">证书查询结果</h1>'
+            '<a id="js_name">国家安全生产考试</a><form action="/cx"><input name="sfzh" placeholder="身份证号">'
+            '<input name="xm" placeholder="姓名"></form></div>')
+    assert "wechat-imitation" in codes(score(page(body, "证书查询"), "https://wx.aqks-cx.cn/"))
