@@ -38,7 +38,7 @@ def test_a_lookalike_domain_adds_its_share_with_its_reason():
     assert domain and domain[0].points == w["domain_points"] and "点换成横线" in domain[0].zh
     assert verdict.score == 35 + w["domain_points"] and verdict.target == "cx.mem.gov.cn"
     alone = combine([], lookalike(100), False, None, None)
-    assert alone.verdict == "benign"                       # a name alone does not make a page fake
+    assert alone.verdict != "fake"                         # a name alone does not make a page fake
 
 
 def test_official_hosts_are_official_with_no_score_whatever_fired():
