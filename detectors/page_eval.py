@@ -236,40 +236,63 @@ def _inflate(raw: bytes, size: int) -> bytes:
     return (text[:body_start] + body * copies + text[end:]).encode("utf-8")
 
 
+def _labelled_pages() -> list[tuple[bytes, str]]:
+    pages = [(raw, url) for items in corpus_items().values() for item in items for raw, url, _ in item.pages]
+    pages += [(raw, url) for item in world_items() + real_gov_items() for raw, url, _ in item.pages]
+    return [(raw, url) for raw, url in pages if not unreadable_reason(raw) and len(raw) < 2 * BENCH_PAGE_BYTES]
+
+
+def natural_pages() -> list[tuple[bytes, str]]:
+    """The labelled pages that are about 100 KB or more as written (real-looking long pages)."""
+    return [(raw, url) for raw, url in _labelled_pages() if len(raw) >= BENCH_PAGE_BYTES * 0.8]
+
+
 def bench_pages() -> list[tuple[bytes, str]]:
-    """About BENCH_PAGES pages of ~100 KB made from the corpus and world pages."""
-    sources = [(raw, url) for items in corpus_items().values() for item in items for raw, url, _ in item.pages]
-    sources += [(raw, url) for item in world_items() for raw, url, _ in item.pages]
-    sources = [(raw, url) for raw, url in sources if not unreadable_reason(raw) and len(raw) < 2 * BENCH_PAGE_BYTES]
+    """About BENCH_PAGES pages of ~100 KB: every labelled page, the shorter ones grown by repeating
+    their body (denser in forms, tables and slogans than real long pages: a harsh measure)."""
     pages = [(raw if len(raw) >= BENCH_PAGE_BYTES * 0.8 else _inflate(raw, BENCH_PAGE_BYTES), url)
-             for raw, url in sources]
+             for raw, url in _labelled_pages()]
     return pages[:BENCH_PAGES]
 
 
+def _rate(pages: list[tuple[bytes, str]], rounds: int) -> float:
+    """Pages per CPU second of score_page, best of `rounds` after one untimed warm-up pass."""
+    for raw, url in pages:
+        score_page(raw, url)                     # warm caches (reference files, OpenCC, tables) untimed
+    best = float("inf")
+    for _ in range(rounds):
+        host_standing.cache_clear()              # each round judges every host afresh
+        # CPU time of this process: other work on a shared machine does not count against us.
+        start = time.process_time()
+        for raw, url in pages:
+            score_page(raw, url)
+        best = min(best, time.process_time() - start)
+    return len(pages) / best
+
+
 def benchmark(rounds: int = BENCH_ROUNDS, limit: int = BENCH_PAGES) -> dict:
-    """Pages per second of score_page on one core, over ~100 KB pages (best of `rounds`)."""
-    pages = bench_pages()[:limit]
+    """Pages per second of score_page on one core: over ~100 KB pages (most of them grown) and over
+    the labelled pages that are that long as written."""
+    pages, natural = bench_pages()[:limit], natural_pages()[:limit]
     if not pages:
         return {"lines": ["pages: no corpus or world pages to measure on"], "pages_per_second": None}
     previous = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     if previous:
         os.sched_setaffinity(0, {min(previous)})
     try:
-        for raw, url in pages:
-            score_page(raw, url)                 # warm caches (reference files, OpenCC, tables) untimed
-        best = float("inf")
-        for _ in range(rounds):
-            host_standing.cache_clear()          # each round judges every host afresh
-            # CPU time of this process: other work on a shared machine does not count against us.
-            start = time.process_time()
-            for raw, url in pages:
-                score_page(raw, url)
-            best = min(best, time.process_time() - start)
+        rate = _rate(pages, rounds)
+        natural_rate = _rate(natural, rounds) if natural else None
     finally:
         if previous:
             os.sched_setaffinity(0, previous)
-    rate = len(pages) / best
-    mean_kb = sum(len(raw) for raw, _ in pages) / len(pages) / 1024
-    return {"lines": [f"pages: {rate:.1f} pages/s on one core ({1000 / rate:.1f} ms/page) over {len(pages)} pages "
-                      f"of {mean_kb:.0f} KB on average (CPU time, best of {rounds}; target >= 50 pages/s)"],
-            "pages_per_second": round(rate, 1), "mean_kb": round(mean_kb)}
+    lines = [f"pages: {rate:.1f} pages/s on one core ({1000 / rate:.1f} ms/page) over {len(pages)} pages of "
+             f"{_mean_kb(pages)} KB, most grown to size (CPU time, best of {rounds}; target >= 50 pages/s)"]
+    if natural_rate:
+        lines.append(f"pages: {natural_rate:.1f} pages/s on one core over the {len(natural)} labelled pages of "
+                     f"{_mean_kb(natural)} KB as written")
+    return {"lines": lines, "pages_per_second": round(rate, 1),
+            "natural_pages_per_second": round(natural_rate, 1) if natural_rate else None}
+
+
+def _mean_kb(pages: list[tuple[bytes, str]]) -> int:
+    return round(sum(len(raw) for raw, _ in pages) / len(pages) / 1024)
