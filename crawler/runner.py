@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from scrapy.crawler import CrawlerProcess
+from dataclasses import dataclass
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.utils.reactor import install_reactor
+from twisted.internet import defer
 from scrapy.settings import Settings
 
 from fakegov.errors import UserError
@@ -44,23 +48,57 @@ def spider_class(kind: str):
         raise UserError(f"unknown crawl kind {kind!r} (known: {', '.join(sorted(loader.list()))})") from None
 
 
+@dataclass
+class CrawlJob:
+    kind: str
+    spider_args: dict
+    record: dict | None = None      # what the run keeps of how it was asked (for `crawl resume`)
+    run_id: int | None = None       # an existing run to resume
+
+
 def run_crawl(store: Store, kind: str, spider_args: dict, network: Network, run_id: int | None = None,
               overrides: dict | None = None, record: dict | None = None) -> int:
-    """Run a crawl to its end; returns the run id. `record` is what the run keeps of how it was asked."""
-    spidercls = spider_class(kind)
-    if run_id is None:
-        run_id = queries.start_run(store.db, kind, record or {"args": spider_args}, os.getpid())
-    else:
-        queries.reopen_run(store.db, run_id, os.getpid())
-    process = CrawlerProcess(crawl_settings(store.root, network, run_id, overrides))
+    """Run one crawl to its end; returns the run id."""
+    return run_crawls(store, [CrawlJob(kind, spider_args, record, run_id)], network, overrides)[0]
+
+
+def run_crawls(store: Store, jobs: list[CrawlJob], network: Network, overrides: dict | None = None) -> list[int]:
+    """Run crawls one after another in this process (Scrapy's reactor runs once per process)."""
+    classes = [spider_class(job.kind) for job in jobs]
+    run_ids = []
+    for job in jobs:
+        if job.run_id is None:
+            run_ids.append(queries.start_run(store.db, job.kind, job.record or {"args": job.spider_args},
+                                             os.getpid()))
+        else:
+            queries.reopen_run(store.db, job.run_id, os.getpid())
+            run_ids.append(job.run_id)
+    settings = crawl_settings(store.root, network, run_ids[0], overrides)
+    install_reactor(settings["TWISTED_REACTOR"])
+    process = CrawlerProcess(settings)
     failures = []
-    deferred = process.crawl(spidercls, **spider_args)
-    deferred.addErrback(failures.append)
-    process.start()
+
+    @defer.inlineCallbacks
+    def one_after_another():
+        try:
+            for job, spidercls, run_id in zip(jobs, classes, run_ids):
+                crawler = Crawler(spidercls, crawl_settings(store.root, network, run_id, overrides))
+                try:
+                    yield process.crawl(crawler, **job.spider_args)
+                except Exception as err:  # reported after the reactor stops
+                    queries.finish_run(store.db, run_id, "failed")
+                    failures.append(err)
+                    break
+        finally:
+            reactor.stop()
+
+    from twisted.internet import reactor
+
+    reactor.callWhenRunning(one_after_another)
+    process.start(stop_after_crawl=False)
     if failures:
-        err = failures[0].value
-        queries.finish_run(store.db, run_id, "failed")
+        err = failures[0]
         if isinstance(err, (ValueError, UserError)):
             raise UserError(str(err)) from None
         raise err
-    return run_id
+    return run_ids
