@@ -36,4 +36,5 @@ class Fetch:
     warc_record: str | None = None
     dns: dict = field(default_factory=dict)
     ip: str | None = None
+    facts: list = field(default_factory=list)       # (kind, value) from DNS and WHOIS: registrant ...
     detection: object | None = None

@@ -48,7 +48,9 @@ class FactsPipeline:
         item.ip = (item.dns.get("A") or item.dns.get("AAAA") or [None])[0]
         if item.site_key and item.site_key not in self.whois_done:
             self.whois_done.add(item.site_key)
-            await self._whois(item.site_key)
+            registrant = await self._whois(item.site_key)
+            if registrant:
+                item.facts.append(("registrant", registrant))
         return item
 
     async def _dns(self, host: str) -> dict:
@@ -56,30 +58,31 @@ class FactsPipeline:
         queries.record_dns(context.store(self.crawler).db, host, answers, rcode, resolver_name(self.resolver))
         return {**answers, "rcode": rcode}
 
-    async def _whois(self, domain: str) -> None:
+    async def _whois(self, domain: str) -> str | None:
+        """Fetch, keep and parse WHOIS for the domain (unless fresh enough); returns the registrant."""
         from crawler.parsers.whois import parse_whois
         from crawler.whois import fetch_whois
 
         store = context.store(self.crawler)
         since = (datetime.now(timezone.utc) - self.whois_max_age).strftime("%Y-%m-%dT%H:%M:%SZ")
         if queries.whois_fetched_since(store.db, domain, since):
-            return
+            return None
         network = context.network(self.crawler.settings)
         for name in whois_names(domain):
             try:
                 raw = await asyncio.to_thread(fetch_whois, name, network)
             except Exception as err:  # any failure of a WHOIS server is recorded, never fatal
                 queries.record_whois(store.db, name, None, None, error=str(err).splitlines()[0][:300] or repr(err))
-                return
+                return None
             sha = store.put_evidence(raw.encode("utf-8"), "text/plain; whois")
             try:
                 parsed = parse_whois(raw, name)
             except ValueError as err:
                 queries.record_whois(store.db, name, None, sha, error=f"unreadable WHOIS answer: {err}")
-                return
+                return None
             queries.record_whois(store.db, name, parsed, sha)
             if parsed.get("found"):
-                return
+                return parsed.get("registrant")
 
 
 def whois_names(site: str) -> list[str]:

@@ -19,6 +19,7 @@ from store.store import Store
 
 
 def crawl_settings(data: Path, network: Network, run_id: int, overrides: dict | None = None) -> Settings:
+    """One crawl's settings: crawler/settings.py, then where the data and the network are, then options."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("FAKEGOV_DATA", str(data), priority="cmdline")
@@ -28,13 +29,21 @@ def crawl_settings(data: Path, network: Network, run_id: int, overrides: dict | 
     for name, address in (("FAKEGOV_DNS", network.dns), ("FAKEGOV_WHOIS", network.whois)):
         if address:
             settings.set(name, f"{address[0]}:{address[1]}", priority="cmdline")
-    # Scrapy's own log goes to a file per run; the terminal shows the progress line and the summary.
-    log_dir = Path(data) / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    settings.set("LOG_FILE", str(log_dir / f"run-{run_id}.log"), priority="cmdline")
-    settings.set("LOG_LEVEL", "INFO", priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def process_settings(store: Store, first_run: int) -> Settings:
+    """What the process sets up once, logging and the reactor. Scrapy's own log goes to a file; the
+    terminal shows the progress line and the summary. The crawls' own settings (run ids) stay theirs:
+    Scrapy merges a runner's settings into its crawlers, so they must not be here."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    log_dir = store.root / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    settings.set("LOG_FILE", str(log_dir / f"run-{first_run}.log"), priority="project")
+    settings.set("LOG_LEVEL", "INFO", priority="project")
     return settings
 
 
@@ -65,15 +74,16 @@ def run_crawl(store: Store, kind: str, spider_args: dict, network: Network, run_
 def run_crawls(store: Store, jobs: list[CrawlJob], network: Network, overrides: dict | None = None) -> list[int]:
     """Run crawls one after another in this process (Scrapy's reactor runs once per process)."""
     classes = [spider_class(job.kind) for job in jobs]
-    run_ids = []
-    for job in jobs:
+    run_ids: list[int] = []
+
+    def run_for(job: CrawlJob) -> int:
         if job.run_id is None:
-            run_ids.append(queries.start_run(store.db, job.kind, job.record or {"args": job.spider_args},
-                                             os.getpid()))
-        else:
-            queries.reopen_run(store.db, job.run_id, os.getpid())
-            run_ids.append(job.run_id)
-    settings = crawl_settings(store.root, network, run_ids[0], overrides)
+            return queries.start_run(store.db, job.kind, job.record or {"args": job.spider_args}, os.getpid())
+        queries.reopen_run(store.db, job.run_id, os.getpid())
+        return job.run_id
+
+    run_ids.append(run_for(jobs[0]))
+    settings = process_settings(store, run_ids[0])
     install_reactor(settings["TWISTED_REACTOR"])
     process = CrawlerProcess(settings)
     failures = []
@@ -81,12 +91,14 @@ def run_crawls(store: Store, jobs: list[CrawlJob], network: Network, overrides: 
     @defer.inlineCallbacks
     def one_after_another():
         try:
-            for job, spidercls, run_id in zip(jobs, classes, run_ids):
-                crawler = Crawler(spidercls, crawl_settings(store.root, network, run_id, overrides))
+            for number, (job, spidercls) in enumerate(zip(jobs, classes)):
+                if number:
+                    run_ids.append(run_for(job))
+                crawler = Crawler(spidercls, crawl_settings(store.root, network, run_ids[-1], overrides))
                 try:
                     yield process.crawl(crawler, **job.spider_args)
                 except Exception as err:  # reported after the reactor stops
-                    queries.finish_run(store.db, run_id, "failed")
+                    queries.finish_run(store.db, run_ids[-1], "failed")
                     failures.append(err)
                     break
         finally:

@@ -94,6 +94,7 @@ def _store_capture(store: Store, run: int, item: Fetch) -> list[str]:
         "detector_version": detector_version() if detection else None, "error": item.error})
     if capture is None:
         return ["duplicate"]
+    queries.add_indicators(store.db, site, capture, item.facts)
     if item.role == "favicon" and item.stored and item.status == 200:
         queries.add_indicators(store.db, site, capture, [("favicon", favicon_hash(item.body))])
     if detection is not None:

@@ -9,6 +9,12 @@ import sqlite_utils
 
 from fakegov.clock import now_utc
 
+# Indicators that point at one operator: contacts, analytics accounts, a shared query back end.
+# (ICP numbers, site codes and badge ids are copied from the official site by every clone, and
+# favicons too, so they tie a clone to what it copies, not to who runs it.)
+OPERATOR_KINDS = ("mobile", "landline", "qq", "wechat", "email", "baidu-tongji", "cnzz", "51la",
+                  "form-action-host", "registrant")
+
 # Statuses an analyst has set: a crawl never moves a site out of these by itself.
 DECIDED = ("confirmed", "not_fake", "referred", "block_requested", "blocked", "reappeared")
 
@@ -192,3 +198,14 @@ def record_whois(db: sqlite_utils.Database, domain: str, parsed: dict | None, ra
 def whois_fetched_since(db: sqlite_utils.Database, domain: str, since: str) -> bool:
     return db.execute("SELECT 1 FROM whois WHERE domain = ? AND fetched_at >= ? AND error IS NULL LIMIT 1",
                       [domain, since]).fetchone() is not None
+
+
+def shared_indicators(db: sqlite_utils.Database, kinds: tuple[str, ...], verdicts=("fake", "suspicious")) -> list[dict]:
+    """Indicator values that two or more judged sites share: the threads that tie sites into gangs."""
+    kind_marks, verdict_marks = ", ".join("?" * len(kinds)), ", ".join("?" * len(verdicts))
+    rows = db.execute(f"""
+        SELECT i.kind, i.value, group_concat(DISTINCT s.site_key) FROM indicators i JOIN sites s ON s.id = i.site_id
+        WHERE i.kind IN ({kind_marks}) AND s.verdict IN ({verdict_marks})
+        GROUP BY i.kind, i.value HAVING count(DISTINCT s.id) > 1 ORDER BY count(DISTINCT s.id) DESC, i.kind""",
+                      list(kinds) + list(verdicts)).fetchall()
+    return [{"kind": kind, "value": value, "sites": sorted(sites.split(","))} for kind, value, sites in rows]

@@ -136,7 +136,7 @@ CREATE TABLE signals (
 CREATE INDEX signals_capture ON signals(capture_id);
 CREATE INDEX signals_site ON signals(site_id);
 
--- Contacts (phone, qq, wechat, email) and infrastructure (analytics ids, IPs, name servers,
+-- Contacts (mobile, landline, qq, wechat, email) and infrastructure (analytics ids, IPs, name servers,
 -- registrants, ICP numbers, badge ids, form hosts, page hashes) share one shape; pivots join on it.
 CREATE TABLE indicators (
     id INTEGER PRIMARY KEY,
@@ -149,7 +149,7 @@ CREATE TABLE indicators (
 );
 CREATE INDEX indicators_value ON indicators(kind, value);
 CREATE VIEW contacts AS
-    SELECT * FROM indicators WHERE kind IN ('phone', 'landline', 'qq', 'wechat', 'email');
+    SELECT * FROM indicators WHERE kind IN ('mobile', 'landline', 'qq', 'wechat', 'email');
 
 CREATE TABLE whois (
     id INTEGER PRIMARY KEY,

@@ -10,13 +10,13 @@ from crawler import context
 from crawler.spiders.search import SearchSpider
 from detectors.names import site_key
 from store import queries
+from store.queries import OPERATOR_KINDS
 
 CONFIRMED = ("confirmed", "referred", "block_requested", "blocked")
 # Indicators that tie sites to one operator; shared hosting makes IPs and name servers weaker, but
 # an analyst sees which kind matched.
-SHARED_KINDS = ("phone", "landline", "qq", "wechat", "email", "baidu_tongji", "cnzz", "51la", "ip", "ns",
-                "registrant", "favicon", "form_host")
-SEARCHABLE_KINDS = ("phone", "qq", "wechat")
+SHARED_KINDS = OPERATOR_KINDS + ("ip", "ns")
+SEARCHABLE_KINDS = ("mobile", "qq", "wechat")
 
 
 class PivotSpider(SearchSpider):
