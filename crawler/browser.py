@@ -22,6 +22,9 @@ from urllib.parse import urlsplit
 
 import imagehash
 from PIL import Image
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+from playwright.async_api import async_playwright
 
 from crawler.settings import DOWNLOAD_MAXSIZE, USER_AGENT
 from detectors.names import site_key
@@ -52,7 +55,7 @@ CONCURRENCY = 3
 CLOSE_SECONDS = 5.0
 VISUAL_SUFFIX = ".visual.json"
 HASH_NOTE = "imagehash.phash (64 bits) of the first screen, 1366x768, of a full-page screenshot"
-# Chromium's own words for a page that never settles, and for one replaced while we read it.
+# Playwright's words for a page that was replaced (navigated away) while we read it.
 _NAVIGATED = ("Execution context was destroyed", "navigating", "frame was detached")
 
 
@@ -101,10 +104,9 @@ class Chromium:
         self.time_limit = time_limit
         self._playwright = None
         self._browser = None
+        self._relaunch = asyncio.Lock()
 
     async def __aenter__(self) -> Chromium:
-        from playwright.async_api import async_playwright
-
         self._playwright = await async_playwright().start()
         await self._launch()
         return self
@@ -132,8 +134,9 @@ class Chromium:
 
     async def render(self, url: str) -> Rendered:
         """Render one page within the time limit, or raise RenderError; never leaves a page behind."""
-        if not self._browser.is_connected():        # a page crashed the browser: the next one gets a new one
-            await self._launch()
+        async with self._relaunch:                  # a page crashed the browser: the next one gets a new one
+            if not self._browser.is_connected():
+                await self._launch()
         # Broken certificates are common on fakes and must not hide their pages; the crawler records
         # each certificate itself. Service workers could serve later visits from their cache.
         context = await self._browser.new_context(
@@ -143,9 +146,7 @@ class Chromium:
             return await asyncio.wait_for(_render_in(context, url, self.time_limit), self.time_limit + CLOSE_SECONDS)
         except asyncio.TimeoutError:
             raise RenderError(f"no result within {self.time_limit:g} s") from None
-        except RenderError:
-            raise
-        except Exception as err:  # noqa: BLE001 - Playwright's errors, whatever their class, end this page only
+        except PlaywrightError as err:
             raise RenderError(_one_line(err)) from None
         finally:
             if not await _quietly(context.close(), CLOSE_SECONDS):
@@ -189,14 +190,17 @@ class _Guard:
         self.dialogs: list[str] = []
         self.popups: list[str] = []
         self.oversized = False
+        self.navigations = 0
         self._received: dict[str, int] = {}
         self._session = None
 
     async def start(self, context) -> None:
         self.page.on("dialog", self._on_dialog)
         self.page.on("popup", self._on_popup)
+        self.page.on("framenavigated", self._on_navigated)
         # Playwright has no size limit; the DevTools protocol reports every chunk as it arrives.
         self._session = await context.new_cdp_session(self.page)
+        self._session.on("Network.responseReceived", self._on_response)
         self._session.on("Network.dataReceived", self._on_data)
         await self._session.send("Network.enable")
 
@@ -208,10 +212,24 @@ class _Guard:
         self.popups.append(popup.url)
         asyncio.ensure_future(_quietly(popup.close(), CLOSE_SECONDS))
 
+    def _on_navigated(self, frame) -> None:
+        if frame == self.page.main_frame:
+            self.navigations += 1
+
+    def _on_response(self, event: dict) -> None:
+        headers = {key.lower(): value for key, value in event.get("response", {}).get("headers", {}).items()}
+        declared = str(headers.get("content-length", "")).strip()
+        if declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
+            self._stop()
+
     def _on_data(self, event: dict) -> None:
         request = event.get("requestId", "")
         self._received[request] = self._received.get(request, 0) + int(event.get("dataLength", 0))
-        if self._received[request] > MAX_ANSWER_BYTES and not self.oversized:
+        if self._received[request] > MAX_ANSWER_BYTES:
+            self._stop()
+
+    def _stop(self) -> None:
+        if not self.oversized:
             self.oversized = True
             asyncio.ensure_future(_quietly(self._session.send("Page.stopLoading"), CLOSE_SECONDS))
 
@@ -225,31 +243,43 @@ async def _render_in(context, url: str, seconds: float) -> Rendered:
     page = await context.new_page()
     guard = _Guard(page)
     await guard.start(context)
-    response = await page.goto(url, wait_until="commit", timeout=deadline.ms())
+    try:
+        response = await page.goto(url, wait_until="commit", timeout=deadline.ms())
+    except PlaywrightError as err:
+        if "Download is starting" in str(err):
+            raise RenderError("the address starts a download, not a page (refused)") from None
+        raise
     loaded = await _settle(page, deadline)
     guard.check()
-    for _ in range(3):      # a page that replaces itself (refresh loop) is read again once it has loaded
-        try:
-            height, png = await _screenshot(page, deadline)
-            dom = await asyncio.wait_for(page.content(), deadline.left())
-            break
-        except asyncio.TimeoutError:
-            raise RenderError(_unfinished(loaded, deadline)) from None
-        except Exception as err:  # noqa: BLE001 - Playwright's error for a page that navigated while read
-            if not any(word in str(err) for word in _NAVIGATED):
-                if "Timeout" in str(err):
-                    raise RenderError(_unfinished(loaded, deadline)) from None
-                raise
-            await _quietly(page.wait_for_load_state("load", timeout=deadline.ms(SETTLE_SECONDS)), deadline.left())
-    else:
-        raise RenderError("the page kept navigating away (refresh or redirect loop)")
+    try:
+        height, png, dom = await _read_page(page, deadline)
+    except (asyncio.TimeoutError, PlaywrightTimeout):
+        raise RenderError(_unfinished(loaded, guard, deadline)) from None
     guard.check()
     return Rendered(url=url, final_url=page.url, status=response.status if response else None, png=png,
                     dom=dom if len(dom.encode("utf-8")) <= MAX_ANSWER_BYTES else None, height=height,
                     dialogs=guard.dialogs, popups=guard.popups)
 
 
-def _unfinished(loaded: bool, deadline: _Deadline) -> str:
+async def _read_page(page, deadline: _Deadline) -> tuple[int, bytes, str]:
+    """Screenshot and DOM; a page that replaces itself while read (a refresh loop) is read again once loaded."""
+    for _ in range(3):
+        try:
+            height, png = await _screenshot(page, deadline)
+            return height, png, await asyncio.wait_for(page.content(), deadline.left())
+        except PlaywrightTimeout:
+            raise
+        except PlaywrightError as err:
+            if not any(words in str(err) for words in _NAVIGATED):
+                raise
+            await _quietly(page.wait_for_load_state("load", timeout=deadline.ms(SETTLE_SECONDS)), deadline.left())
+    raise RenderError("the page kept navigating away while it was read (refresh or redirect loop)")
+
+
+def _unfinished(loaded: bool, guard: _Guard, deadline: _Deadline) -> str:
+    if guard.navigations > 3:
+        return (f"the page kept navigating ({guard.navigations} loads in {deadline.seconds:g} s: "
+                "a refresh or redirect loop)")
     if loaded:
         return f"the page stopped answering within {deadline.seconds:g} s (a script that never ends)"
     return f"the page did not finish loading within {deadline.seconds:g} s (a script that never ends, or a slow answer)"
@@ -257,8 +287,6 @@ def _unfinished(loaded: bool, deadline: _Deadline) -> str:
 
 async def _settle(page, deadline: _Deadline) -> bool:
     """Wait for "load", then briefly for the network to go quiet; False if "load" never came."""
-    from playwright.async_api import TimeoutError as PlaywrightTimeout
-
     try:
         await page.wait_for_load_state("load", timeout=deadline.ms(deadline.seconds * 0.6))
     except PlaywrightTimeout:
@@ -306,7 +334,7 @@ def blank_reason(image: Image.Image) -> str | None:
     # Shades are merged so anti-aliasing and gradients of one colour count as that colour; big pages are
     # counted on a reduced copy, which keeps the shares.
     scaled = image.reduce(max(1, image.height // 2000))
-    merged = scaled.point(lambda value: value // 16 * 16)
+    merged = scaled.point(lambda value: value | 0x0F)
     counts = merged.getcolors(maxcolors=merged.width * merged.height)
     count, colour = max(counts)
     share = count / (merged.width * merged.height)
@@ -523,6 +551,7 @@ class RenderRun:
     counts: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    progress: bool = False              # a line per page on the terminal
     done: int = 0
 
     def record(self, url: str, outcomes: list[str], error: str | None = None) -> None:
@@ -532,7 +561,8 @@ class RenderRun:
         if error:
             self.errors.append(f"{url}: {error}")
         queries.save_run_progress(self.store.db, self.run_id, self.counts, self.errors, self.notes)
-        print(f"  [{self.done}/{self.total}] {'出错' if error else '已渲染'} {url}", flush=True)
+        if self.progress:
+            print(f"  [{self.done}/{self.total}] {'出错' if error else '已渲染'} {url}", flush=True)
 
 
 async def render_captures(run: RenderRun, captures: list[dict], network, time_limit: float) -> None:
@@ -570,6 +600,31 @@ def reference_mismatch(browser_version: str) -> list[str]:
             f"{here[0]}／{here[1]}：视觉相似度可能偏低，请用 `fakegov crawl render --references` 重新生成"]
 
 
+def render_flagged(store, network, run_id: int | None = None, min_score: int | None = None,
+                   sites: list[str] | None = None, time_limit: float = PAGE_TIME_LIMIT,
+                   world: Path | None = None, progress: bool = False) -> int:
+    """Render what `captures_to_render` selects, as a render run of its own; returns the run's id."""
+    captures = captures_to_render(store.db, run_id, min_score, sites)
+    asked = {"run": run_id, "min_score": min_score, "sites": sites, "time_limit": time_limit,
+             "captures": [capture["id"] for capture in captures]}
+    render_run = queries.start_run(store.db, "render", {"args": asked, "world": str(world) if world else None},
+                                   os.getpid())
+    run = RenderRun(store, render_run, len(captures), progress=progress)
+    if progress:
+        print(f"运行 {render_run}（render）：待渲染 {len(captures)} 个页面", flush=True)
+    status = "failed"
+    try:
+        asyncio.run(render_captures(run, captures, network, time_limit))
+        status = "finished"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        queries.save_run_progress(store.db, render_run, run.counts, run.errors, run.notes)
+        queries.finish_run(store.db, render_run, status)
+    return render_run
+
+
 def run_render(args) -> int:
     from fakegov.network import open_network
     from store.store import open_store
@@ -583,28 +638,13 @@ def run_render(args) -> int:
     sites = _site_keys(store.db, args.site)
     if args.run is not None and queries.get_run(store.db, args.run) is None:
         raise UserError(f"no crawl run {args.run} in {args.data}")
-    captures = captures_to_render(store.db, args.run, args.min_score, sites)
-    asked = {"run": args.run, "min_score": args.min_score, "sites": sites,
-             "captures": [capture["id"] for capture in captures]}
-    run_id = queries.start_run(store.db, "render", {"args": asked, "world": str(args.world.resolve()) if args.world
-                                                     else None}, os.getpid())
-    run = RenderRun(store, run_id, len(captures))
-    print(f"运行 {run_id}（render）：待渲染 {len(captures)} 个页面")
-    status = "failed"
-    try:
-        with open_network(args.world) as network:
-            asyncio.run(render_captures(run, captures, network, args.timeout or PAGE_TIME_LIMIT))
-        status = "finished"
-    except KeyboardInterrupt:
-        status = "interrupted"
-        raise
-    except UserError:
-        raise
-    except Exception as err:  # noqa: BLE001 - a browser that cannot start is the user's machine, in one line
-        raise UserError(f"cannot run {CHROMIUM}: {_one_line(err)}") from None
-    finally:
-        queries.save_run_progress(store.db, run_id, run.counts, run.errors, run.notes)
-        queries.finish_run(store.db, run_id, status)
+    with open_network(args.world) as network:
+        try:
+            run_id = render_flagged(store, network, args.run, args.min_score, sites,
+                                    args.timeout or PAGE_TIME_LIMIT, args.world.resolve() if args.world else None,
+                                    progress=not args.no_progress)
+        except Exception as err:  # noqa: BLE001 - a browser that cannot start is the machine's problem, in one line
+            raise UserError(f"cannot run {CHROMIUM}: {_one_line(err)}") from None
     print("\n".join(render_summary(store, run_id)))
     return 0
 
@@ -685,16 +725,13 @@ async def render_reference_views(network, time_limit: float) -> tuple[dict[str, 
 def store_visual_views(key: str, views: list[dict], reference_dir: Path = REFERENCE_DIR) -> Path:
     """Write a target's visual reference, replacing earlier views of the same URLs and keeping the others."""
     path = _visual_path(key, reference_dir)
-    document = json.loads(path.read_text("utf-8")) if path.exists() else {"views": []}
+    earlier = json.loads(path.read_text("utf-8"))["views"] if path.exists() else []
     fresh = {view["url"] for view in views}
-    document["views"] = [view for view in document["views"] if view["url"] not in fresh] + views
-    document.update({"target": key, "name": target_by_key(key).name, "hash": HASH_NOTE,
-                     "time_zone": "Asia/Shanghai (北京时间, UTC+8)",
-                     "standin": any(view["standin"] for view in document["views"])})
+    kept = [view for view in earlier if view["url"] not in fresh] + views
+    document = {"target": key, "name": target_by_key(key).name, "standin": any(view["standin"] for view in kept)}
     if document["standin"]:
         document["note"] = STANDIN_NOTE.replace("fakegov reference capture URL", "fakegov crawl render --references")
-    else:
-        document.pop("note", None)
+    document.update({"hash": HASH_NOTE, "time_zone": "Asia/Shanghai (北京时间, UTC+8)", "views": kept})
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", "utf-8")
     tmp.replace(path)

@@ -80,6 +80,7 @@ def register(sub) -> None:
     p.add_argument("--references", action="store_true",
                    help="instead: render the official pages of detectors/data/reference/pages.toml and store "
                         "their hashes in detectors/data/reference/*.visual.json")
+    p.add_argument("--no-progress", action="store_true", help="no line per page")
     options.add_data(p)
     options.add_world(p)
     p.set_defaults(func=lambda args: __import__("crawler.browser", fromlist=["run_render"]).run_render(args))
