@@ -5,12 +5,12 @@
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
-DEBS   := chromium fonts-noto-cjk redis-server
+DEBS   := python3-venv chromium fonts-noto-cjk redis-server
 DATA   ?= fakegov-data
 
 .PHONY: setup demo test bench clean
 
-setup: $(VENV)/.installed .debs-installed
+setup: .debs-installed $(VENV)/.installed
 
 .debs-installed:
 	@if ! dpkg -s $(DEBS) >/dev/null 2>&1; then \
@@ -20,7 +20,7 @@ setup: $(VENV)/.installed .debs-installed
 	fi
 	@touch $@
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml | .debs-installed
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
