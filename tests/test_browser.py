@@ -227,6 +227,7 @@ def test_storing_a_render_keeps_evidence_rescores_and_moves_the_site(store):
     assert ("visual", "visual-similarity") in detectors
     assert ("render", "dialogs") in detectors
     assert ("page", "lookalike-domain") in detectors            # the raw judgement stays readable
+    assert ("render", "rescored") in detectors
     site = store.db.execute("SELECT score, verdict, status FROM sites WHERE site_key = 'tzzy-cx.vip'").fetchone()
     assert site == (row["score"], "fake", "flagged")
     assert store.db.execute("SELECT value FROM indicators WHERE kind = 'phash'").fetchone()[0] == look_of(png).phash
@@ -239,13 +240,14 @@ def test_a_blank_render_is_noted_and_not_hashed(store):
     run = queries.start_run(store.db, "tips", {}, 1)
     capture_id = add_capture(store, run, "http://flag-blank.top/", "flag-blank.top")
     capture = captures_to_render(store.db)[0]
-    rendered = Rendered(url=capture["requested_url"], final_url="http://elsewhere.top/", status=200,
+    rendered = Rendered(url=capture["requested_url"], final_url="http://elsewhere.top/", status=404,
                         png=png_of(Image.new("RGB", (1366, 768), "white")), dom=SHELL, height=768)
     assert store_render(store, capture, rendered, visual_references()) == ["rendered", "blank"]
     notes = dict(store.db.execute("SELECT code, zh FROM signals WHERE detector = 'render' AND capture_id = ?",
                                   [capture_id]).fetchall())
     assert "空白" in notes["blank-screenshot"]
     assert "elsewhere.top" in notes["browser-redirect"]
+    assert "404" in notes["status-differs"] and "200" in notes["status-differs"]
     assert store.db.execute("SELECT count(*) FROM indicators WHERE kind = 'phash'").fetchone()[0] == 0
 
 

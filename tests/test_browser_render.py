@@ -66,8 +66,9 @@ def write_hostile_world(root: Path) -> Path:
     (root / "hosts" / "tzzy-cx.vip" / "www" / "js" / "main.js").write_text(SPA_SCRIPT, "utf-8")
     download = root / "hosts" / "download-only.top"
     download.mkdir(parents=True)
-    (download / "host.toml").write_text('ip = ["192.0.2.9"]\nschemes = ["http"]\n\n[[routes]]\npath = "/"\n'
-                                        'generate = "binary"\nsize = 65536\ncontent_type = "application/zip"\n', "utf-8")
+    (download / "host.toml").write_text(
+        'ip = ["192.0.2.9"]\nschemes = ["http"]\n\n[[routes]]\npath = "/"\ngenerate = "binary"\nsize = 65536\n'
+        'content_type = "application/zip"\n', "utf-8")
     return root
 
 
