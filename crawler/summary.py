@@ -22,9 +22,10 @@ def flagged_sites(store: Store, run_id: int | None = None, limit: int = 50) -> l
         f"SELECT s.id, s.site_key, s.score, s.verdict, s.kind, s.target, s.status, s.verdict_capture_id "
         f"FROM sites s WHERE {where} ORDER BY s.score DESC, s.site_key LIMIT ?", params + [limit]))
     for site in sites:
+        # A rendered page repeats the raw page's signals: each reason once, at its strongest.
         site["reasons"] = [row["zh"] for row in store.db.query(
-            "SELECT zh FROM signals WHERE capture_id = ? AND points > 0 ORDER BY points DESC LIMIT 3",
-            [site["verdict_capture_id"]])]
+            "SELECT code, max(points) AS points, zh FROM signals WHERE capture_id = ? AND points > 0 "
+            "GROUP BY code ORDER BY points DESC LIMIT 3", [site["verdict_capture_id"]])]
     return sites
 
 

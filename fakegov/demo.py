@@ -23,6 +23,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from crawler.browser import CHROMIUM, render_flagged
     from crawler.runner import CrawlJob, run_crawls
     from crawler.summary import demo_summary_lines
     from fakegov.network import open_network
@@ -43,5 +44,10 @@ def run(args) -> int:
     print(f"fakegov 演示：在内置的模拟互联网（{BUNDLED_WORLD}）上依次运行 搜索、仿冒域名、证书透明度日志、举报线索 四种发现方式")
     with open_network(BUNDLED_WORLD) as network:
         run_ids = run_crawls(store, jobs, network, overrides)
+        if CHROMIUM.exists():
+            print("在无头浏览器中为假冒或可疑站点截图并重新评分……")
+            run_ids.append(render_flagged(store, network, world=BUNDLED_WORLD))
+        else:
+            print(f"（未找到 {CHROMIUM}，跳过截图）")
     print("\n".join(demo_summary_lines(store, run_ids)))
     return 0

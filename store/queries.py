@@ -57,8 +57,9 @@ def get_run(db: sqlite_utils.Database, run_id: int) -> dict | None:
 
 
 def last_unfinished_run(db: sqlite_utils.Database) -> dict | None:
+    # A render batch is not resumed: running `crawl render` again takes what has no screenshot yet.
     rows = list(db.query("SELECT id FROM crawl_runs WHERE status IN ('running', 'interrupted') "
-                         "ORDER BY id DESC LIMIT 1"))
+                         "AND kind != 'render' ORDER BY id DESC LIMIT 1"))
     return get_run(db, rows[0]["id"]) if rows else None
 
 
