@@ -10,6 +10,17 @@ from store import queries
 from store.store import Store, open_store
 
 
+class CrawlerComponent:
+    """Base of the components Scrapy builds with `from_crawler` (pipelines, middlewares, extensions)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+
 def _address(value: str | None) -> tuple[str, int] | None:
     if not value:
         return None

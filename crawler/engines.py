@@ -6,6 +6,8 @@ from urllib.parse import quote, urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.context import CrawlerComponent
+
 ENGINES = {
     "baidu": lambda q, page: f"https://www.baidu.com/s?wd={quote(q)}&pn={(page - 1) * 10}",
     "sogou": lambda q, page: f"https://www.sogou.com/web?query={quote(q)}&page={page}",
@@ -42,15 +44,8 @@ def backed_off(crawler) -> set[str]:
     return crawler.__dict__.setdefault("fakegov_backed_off", set())
 
 
-class EngineBackoffMiddleware:
+class EngineBackoffMiddleware(CrawlerComponent):
     """Drops requests to an engine that has shown a captcha: asking again only prolongs the block."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def process_request(self, request, spider=None):
         engine = request.meta.get("engine")

@@ -25,18 +25,14 @@ def record_error(crawler, line: str) -> None:
         errors.append(line)
 
 
-class RunRecorder:
+class RunRecorder(context.CrawlerComponent):
     """Keeps the crawl_runs row current: counts, errors and notes every few seconds, status at the end."""
 
     def __init__(self, crawler):
-        self.crawler = crawler
+        super().__init__(crawler)
         self.loop = task.LoopingCall(self.save)
         crawler.signals.connect(self.opened, signal=signals.spider_opened)
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def opened(self, spider):
         context.run_id(self.crawler)

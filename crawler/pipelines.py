@@ -25,19 +25,15 @@ def _media_type(fetch: Fetch) -> str | None:
     return (fetch.headers.get("Content-Type") or fetch.headers.get("content-type") or "").split(";")[0] or None
 
 
-class FactsPipeline:
+class FactsPipeline(context.CrawlerComponent):
     """DNS answers of every host (once per run) and WHOIS of every registrable domain (cached)."""
 
     def __init__(self, crawler):
-        self.crawler = crawler
+        super().__init__(crawler)
         self.resolver = make_resolver(context.network(crawler.settings))
         self.hosts: dict[str, asyncio.Future] = {}
         self.whois_done: set[str] = set()
         self.whois_max_age = timedelta(days=crawler.settings.getfloat("FAKEGOV_WHOIS_MAX_AGE_DAYS"))
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     async def process_item(self, item: Fetch):
         if item.role not in PAGE_ROLES or not item.host:
@@ -93,16 +89,12 @@ def whois_names(site: str) -> list[str]:
     return [site] if icann == site else [site, icann]
 
 
-class EvidencePipeline:
+class EvidencePipeline(context.CrawlerComponent):
     """Bodies into the evidence folder by SHA-256, and every answer into the run's WARC file."""
 
     def __init__(self, crawler):
-        self.crawler = crawler
+        super().__init__(crawler)
         self.warc: RunWarc | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def open_spider(self, spider=None):
         store = context.store(self.crawler)
@@ -120,15 +112,8 @@ class EvidencePipeline:
         return item
 
 
-class DetectPipeline:
+class DetectPipeline(context.CrawlerComponent):
     """Scores every page, and every host that could not be fetched, with the detectors."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def process_item(self, item: Fetch):
         from crawler.scoring import score_fetch
@@ -138,15 +123,8 @@ class DetectPipeline:
         return item
 
 
-class StorePipeline:
+class StorePipeline(context.CrawlerComponent):
     """Stores a fetch and marks its request done, in one transaction."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def process_item(self, item: Fetch):
         from crawler.storing import store_fetch
