@@ -5,6 +5,7 @@ a certificate for anybody. Each request ends in exactly one Fetch item."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -78,6 +79,7 @@ class CaptureSpider(scrapy.Spider):
         self.site_pages: dict[str, set[str]] = {}     # page URLs each site's budget has paid for
         self.site_resources: Counter = Counter()
         self.canaried: set[str] = set()
+        self.expanded: set[bytes] = set()            # bodies whose links were already followed
 
     # -- starting ---------------------------------------------------------------------------
 
@@ -180,6 +182,11 @@ class CaptureSpider(scrapy.Spider):
                 yield request
 
     def _follow_page(self, response, outline, fg: dict):
+        # The same page under many URLs (session ids, tracking parameters) is followed once.
+        digest = hashlib.sha256(response.body).digest()
+        if digest in self.expanded:
+            return
+        self.expanded.add(digest)
         host = _host(response.url)
         official = _is_official(host)
         # Headless browsers never fetch the favicon; its hash ties clones to their original.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -58,4 +59,18 @@ def open_store(root: Path) -> tuple[Store, list[str]]:
         applied = migrate(db)
     except sqlite3.DatabaseError as err:
         raise UserError(f"cannot open database {root / DB_NAME}: {err}") from None
+    sync_targets(db)
     return Store(root, db), applied
+
+
+def sync_targets(db: sqlite_utils.Database) -> None:
+    """Mirror detectors/data/targets.toml (the protected sites) into the database for reports to join."""
+    from detectors.targets import targets
+
+    rows = [{"key": t.key, "name": t.name, "official_hosts": json.dumps(list(t.hosts)), "updated_at": now_utc()}
+            for t in targets()]
+    existing = {row["key"]: row for row in db.query("SELECT key, name, official_hosts FROM targets")}
+    changed = [row for row in rows if existing.get(row["key"], {}).get("official_hosts") != row["official_hosts"]
+               or existing.get(row["key"], {}).get("name") != row["name"]]
+    if changed:
+        db["targets"].upsert_all(changed, pk="key")

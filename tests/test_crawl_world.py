@@ -179,6 +179,10 @@ def test_capture_records_redirect_chains_loops_and_hostile_hosts(searched):
     assert any("redirect loop" in (row["error"] or "") for row in captures)
     assert any("larger than the download limit" in (row["error"] or "") for row in captures)
     assert any(row["error"] == "timed out" for row in captures), "the slow-drip host did not time out"
+    # the calendar trap links to the next month forever: the site's page budget ends it
+    calendar = [row for row in captures if "rili.tzzy-kaoshi.top" in row["requested_url"]
+                and row["role"] in ("entry", "page", "hop")]
+    assert 1 <= len(calendar) <= 8
     # the binary served as text/html is stored as evidence and scored without a crash
     binary = [row for row in captures if "aqsc-ziliao" in row["requested_url"] and row["role"] == "entry"]
     assert binary and binary[0]["body_sha256"]

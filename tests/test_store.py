@@ -176,3 +176,12 @@ def test_backup_without_database_is_one_line_error(tmp_path):
     result = subprocess.run(FAKEGOV + ["backup", "--data", str(tmp_path / "none"),
                                        "--out", str(tmp_path / "copy")], capture_output=True, text=True)
     assert result.returncode == 2 and "no database" in result.stderr
+
+
+def test_targets_are_mirrored_from_the_data_file(tmp_path):
+    from detectors.targets import targets
+
+    store, _ = open_store(tmp_path / "d")
+    rows = {row["key"]: row for row in store.db.query("SELECT * FROM targets")}
+    assert list(rows) == [t.key for t in targets()]
+    assert "cx.mem.gov.cn" in rows["cx.mem.gov.cn"]["official_hosts"]
