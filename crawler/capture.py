@@ -106,7 +106,8 @@ class CaptureSpider(scrapy.Spider):
         """The request that starts capturing the site at `url`."""
         return self._page_request(url, role=role, depth=0, chain=[], discovery=discovery, priority=priority)
 
-    def _page_request(self, url, role, depth, chain, discovery=None, priority=0, method="GET", formdata=None):
+    def _page_request(self, url, role, depth, chain, discovery=None, priority=0, method="GET", formdata=None,
+                      encoding="utf-8"):
         host = _host(url)
         try:
             key = site_key(host)
@@ -121,7 +122,7 @@ class CaptureSpider(scrapy.Spider):
                        "budget": key}}
         if formdata is not None:
             return scrapy.FormRequest(url, method=method, formdata=formdata, callback=self.on_page,
-                                      errback=self.on_error, meta=meta, priority=priority)
+                                      errback=self.on_error, meta=meta, priority=priority, encoding=encoding)
         return scrapy.Request(url, callback=self.on_page, errback=self.on_error, meta=meta, priority=priority)
 
     def _asset_request(self, url: str, role: str, parent_url: str):
@@ -209,10 +210,11 @@ class CaptureSpider(scrapy.Spider):
             if request is not None:
                 yield request
         if self.crawler.settings.getbool("FAKEGOV_CANARY_QUERY"):
-            yield from self._canary(outline.forms, fg)
+            yield from self._canary(outline.forms, fg, response.encoding)
 
-    def _canary(self, forms: list, fg: dict):
-        """Submit one made-up identity to a certificate-query form: a genuine register finds nobody."""
+    def _canary(self, forms: list, fg: dict, encoding: str):
+        """Submit one made-up identity to a certificate-query form: a genuine register finds nobody.
+        The values are encoded in the page's charset, as a browser would send them."""
         if fg["site_key"] in self.canaried:
             return
         for form in forms:
@@ -222,10 +224,11 @@ class CaptureSpider(scrapy.Spider):
             self.canaried.add(fg["site_key"])
             if form["method"] == "POST":
                 request = self._page_request(form["action"], "canary", 99, [], fg.get("discovery"),
-                                             method="POST", formdata=formdata)
+                                             method="POST", formdata=formdata, encoding=encoding)
             else:
                 separator = "&" if urlsplit(form["action"]).query else "?"
-                url = form["action"].split("#")[0] + separator + urlencode(formdata)
+                url = form["action"].split("#")[0] + separator + urlencode(formdata, encoding=encoding,
+                                                                           errors="xmlcharrefreplace")
                 request = self._page_request(url, "canary", 99, [], fg.get("discovery"))
             if request is not None:
                 yield request

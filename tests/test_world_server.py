@@ -433,3 +433,23 @@ def test_a_taken_port_is_a_one_line_error(tmp_path):
         taken.listen()
         with pytest.raises(WorldError, match="cannot listen on 127.0.0.1"):
             start_world(tmp_path, ports={"proxy": taken.getsockname()[1]})
+
+
+def test_template_reads_form_values_in_the_pages_own_charset(tmp_path):
+    """A browser on a GBK page submits GBK bytes; the world echoes them as the page's characters."""
+    import urllib.parse
+    import urllib.request
+
+    from fixtures.server import start_world
+
+    host = tmp_path / "hosts" / "gbk.example"
+    (host / "www").mkdir(parents=True)
+    (host / "host.toml").write_text('ip = "203.0.113.9"\ncharset = "gbk"\n[[routes]]\npath = "/q"\n'
+                                    'file = "r.html"\ntemplate = true\n', encoding="utf-8")
+    (host / "www" / "r.html").write_bytes("<p>姓名：{name}</p>".encode("gbk"))
+    with start_world(tmp_path) as running:
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": running.network.proxy}))
+        for encoding in ("gbk", "utf-8"):
+            query = urllib.parse.urlencode({"name": "张三"}, encoding=encoding)
+            body = opener.open(f"http://gbk.example/q?{query}", timeout=10).read()
+            assert body.decode("gbk") == "<p>姓名：张三</p>"
