@@ -74,6 +74,11 @@ def run_crawl(store: Store, kind: str, spider_args: dict, network: Network, run_
 def run_crawls(store: Store, jobs: list[CrawlJob], network: Network, overrides: dict | None = None) -> list[int]:
     """Run crawls one after another in this process (Scrapy's reactor runs once per process)."""
     classes = [spider_class(job.kind) for job in jobs]
+    for job, spidercls in zip(jobs, classes):
+        try:  # bad arguments (a missing keyword file, an unknown engine) are said before anything starts
+            spidercls(**job.spider_args)
+        except (ValueError, UserError) as err:
+            raise UserError(str(err)) from None
     run_ids: list[int] = []
 
     def run_for(job: CrawlJob) -> int:

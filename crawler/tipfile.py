@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from fakegov.errors import UserError
+from fakegov.textfile import read_user_text
 
 COLUMNS = ("url", "source", "reporter", "contact", "note")
 
@@ -47,18 +48,7 @@ def read_tips(path: Path, defaults: Tip = Tip("")) -> tuple[list[Tip], list[str]
     note (or 网址/来源/举报人/联系方式/备注), or no header with the URL first. Raises UserError if the
     file cannot be read or holds no URL at all.
     """
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as err:
-        raise UserError(f"cannot read tip file {path}: {err.strerror}") from None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UserError(f"tip file {path} is neither UTF-8 nor GB18030 text")
+    text = read_user_text(path, "tip file")
     rows = list(csv.reader(io.StringIO(text)))
     header = [_column(cell) for cell in rows[0]] if rows else []
     has_header = "url" in header

@@ -6,21 +6,26 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 
 from crawler import context
 from crawler.capture import CaptureSpider
 from crawler.engines import ENGINES, backed_off, is_engine_url, is_redirect_link, redirect_is_block, result_page_url
+from fakegov.errors import UserError
+from fakegov.textfile import read_user_text
 
 DEFAULT_KEYWORDS = Path(__file__).resolve().parent.parent / "data" / "keywords.txt"
 
 
 def read_keywords(path: Path) -> list[str]:
     """One query per line; blank lines and lines starting with # are skipped."""
-    text = Path(path).read_text(encoding="utf-8-sig")
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    text = read_user_text(path, "keyword file")
+    keywords = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if not keywords:
+        raise UserError(f"keyword file {path} holds no query")
+    return keywords
 
 
 class SearchSpider(CaptureSpider):
