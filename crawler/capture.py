@@ -11,6 +11,7 @@ from collections import Counter
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
+from scrapy.core.downloader.handlers.http11 import TunnelError
 from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError,
                                DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
 from scrapy.http import TextResponse
@@ -52,6 +53,8 @@ def describe_failure(failure) -> str:
         return "DNS lookup failed (no such host)"
     if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
         return "connection refused"
+    if failure.check(TunnelError):
+        return "could not connect (the proxy found no way to the host)"
     if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return "timed out"
     text = str(err).splitlines()[0] if str(err) else type(err).__name__
