@@ -38,10 +38,14 @@ def summary_lines(store: Store, run_id: int) -> list[str]:
     status = {"finished": "完成", "interrupted": "已中断（可用 fakegov crawl resume 继续）",
               "failed": "失败", "running": "进行中"}[run["status"]]
     lines = [f"运行 {run_id}（{run['kind']}）{status}{took}，开始于 {beijing(run['started_at'])}"]
-    fetched = {role: counts.get(role, 0) for role in ("serp", "entry", "hop", "page", "canary", "recheck",
-                                                      "favicon", "resource", "ct", "link")}
-    lines.append("抓取：" + " · ".join(f"{role} {n}" for role, n in fetched.items() if n)
-                 + f"；页面入库 {counts.get('stored', 0)}，出错 {counts.get('error', 0)}")
+    if run["kind"] == "render":
+        lines.append(f"浏览器截图 {counts.get('rendered', 0)} 页，空白页 {counts.get('blank', 0)}，"
+                     f"与官方页面外观相近 {counts.get('visual', 0)}，出错 {counts.get('error', 0)}")
+    else:
+        fetched = {role: counts.get(role, 0) for role in ("serp", "entry", "hop", "page", "canary", "recheck",
+                                                          "favicon", "resource", "ct", "link")}
+        lines.append("抓取：" + " · ".join(f"{role} {n}" for role, n in fetched.items() if n)
+                     + f"；页面入库 {counts.get('stored', 0)}，出错 {counts.get('error', 0)}")
     sites = store.db.execute("SELECT count(DISTINCT site_id) FROM captures WHERE run_id = ?", [run_id]).fetchone()[0]
     flagged = flagged_sites(store, run_id)
     lines.append(f"站点：本次抓取 {sites} 个，判定假冒或可疑 {len(flagged)} 个")
