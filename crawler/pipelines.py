@@ -2,12 +2,25 @@
 
 Each has one job. Storage is one transaction per fetch that also marks the request done in the
 frontier, so a crawl killed between any two lines resumes without losing or doubling anything.
+Work that does not need the reactor runs beside it: file writes in a thread; the detectors and the
+DNS and WHOIS look-ups in a side process (the reactor thread shares one core's worth of GIL with
+everything else in the crawl process, with --world the simulated internet too).
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
+import functools
+import multiprocessing
+import os
+import signal
+import threading
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timedelta, timezone
+
+from scrapy import signals
 
 from crawler import context
 from crawler.extensions import record_error
@@ -15,14 +28,87 @@ from crawler.dns import lookup, make_resolver, resolver_name
 from crawler.items import Fetch
 from crawler.warc import RunWarc
 from detectors.names import EXTRACT
+from fakegov.network import Network
 from store import queries
 from store.db import transaction
 
 PAGE_ROLES = ("entry", "page", "hop", "canary", "recheck")
+PRIVACY_SERVICE = re.compile(r"privacy|proxy|redacted|whoisguard|withheld|protected|not disclosed|隐私|保密", re.I)
 
 
 def _media_type(fetch: Fetch) -> str | None:
     return (fetch.headers.get("Content-Type") or fetch.headers.get("content-type") or "").split(";")[0] or None
+
+
+# -- work beside the reactor ---------------------------------------------------------------------
+
+def _start_side_process() -> None:
+    """In a side process: Ctrl-C is the crawl's to handle, the process ends with the crawl even when the
+    crawl is killed, and the detectors' data is loaded before the first page arrives."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
+    import crawler.scoring  # noqa: F401
+    import detectors.domains  # noqa: F401
+    import detectors.pages  # noqa: F401
+
+
+def _exit_after(parent) -> None:
+    parent.join()
+    os._exit(0)
+
+
+def side_processes(crawler) -> ProcessPoolExecutor | None:
+    """The crawl's processes beside the reactor (FAKEGOV_SIDE_PROCESSES; None for 0), stopped with the
+    engine. Spawned, not forked: the crawl process has threads (world server, writers) a fork would copy
+    in the middle of what they do."""
+    if not hasattr(crawler, "fakegov_side"):
+        count = crawler.settings.getint("FAKEGOV_SIDE_PROCESSES")
+        crawler.fakegov_side = None
+        if count > 0:
+            crawler.fakegov_side = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
+                                                       initializer=_start_side_process)
+            crawler.signals.connect(crawler.fakegov_side.shutdown, signal=signals.engine_stopped)
+    return crawler.fakegov_side
+
+
+async def beside(crawler, function, *args, here=None):
+    """`function(*args)` in a side process; without one (or once it died): `await here()` if given, else
+    `function(*args)` in this thread."""
+    pool = side_processes(crawler)
+    if pool is not None:
+        try:
+            return await asyncio.wrap_future(pool.submit(function, *args))
+        except BrokenProcessPool:
+            crawler.fakegov_side = None
+    return await here() if here else function(*args)
+
+
+@functools.cache
+def _resolver(network: Network):
+    return make_resolver(network)
+
+
+def look_up(host: str, network: Network) -> tuple[dict, str]:
+    """DNS records of `host` and the outcome, for a side process (which has no event loop of its own)."""
+    return asyncio.run(lookup(_resolver(network), host))
+
+
+def whois_answer(name: str, network: Network) -> tuple[str | None, dict | None, str | None]:
+    """The raw WHOIS answer for `name` and what it says, or why there is none (blocking: a side process or
+    a thread runs it)."""
+    from crawler.parsers.whois import parse_whois
+    from crawler.whois import fetch_whois
+
+    try:
+        raw = fetch_whois(name, network)
+    except Exception as err:  # any failure of a WHOIS server is recorded, never fatal
+        return None, None, (str(err).splitlines() or [repr(err)])[0][:300]
+    try:
+        return raw, parse_whois(raw, name), None
+    except ValueError as err:
+        return raw, None, f"unreadable WHOIS answer: {err}"
 
 
 class FactsPipeline(context.CrawlerComponent):
@@ -30,7 +116,8 @@ class FactsPipeline(context.CrawlerComponent):
 
     def __init__(self, crawler):
         super().__init__(crawler)
-        self.resolver = make_resolver(context.network(crawler.settings))
+        self.network = context.network(crawler.settings)
+        self.resolver = make_resolver(self.network)
         self.hosts: dict[str, asyncio.Future] = {}
         self.whois_done: set[str] = set()
         self.whois_max_age = timedelta(days=crawler.settings.getfloat("FAKEGOV_WHOIS_MAX_AGE_DAYS"))
@@ -45,40 +132,35 @@ class FactsPipeline(context.CrawlerComponent):
         if item.site_key and item.site_key not in self.whois_done:
             self.whois_done.add(item.site_key)
             registrant = await self._whois(item.site_key)
-            if registrant:
+            # A privacy service stands in for thousands of unrelated owners: it ties nobody together.
+            if registrant and not PRIVACY_SERVICE.search(registrant):
                 item.facts.append(("registrant", registrant))
         return item
 
     async def _dns(self, host: str) -> dict:
-        answers, rcode = await lookup(self.resolver, host)
+        answers, rcode = await beside(self.crawler, look_up, host, self.network,
+                                      here=lambda: lookup(self.resolver, host))
         queries.record_dns(context.store(self.crawler).db, host, answers, rcode, resolver_name(self.resolver))
         return {**answers, "rcode": rcode}
 
     async def _whois(self, domain: str) -> str | None:
         """Fetch, keep and parse WHOIS for the domain (unless fresh enough); returns the registrant."""
-        from crawler.parsers.whois import parse_whois
-        from crawler.whois import fetch_whois
-
         store = context.store(self.crawler)
         since = (datetime.now(timezone.utc) - self.whois_max_age).strftime("%Y-%m-%dT%H:%M:%SZ")
         if queries.whois_fetched_since(store.db, domain, since):
             return None
-        network = context.network(self.crawler.settings)
         for name in whois_names(domain):
-            try:
-                raw = await asyncio.to_thread(fetch_whois, name, network)
-            except Exception as err:  # any failure of a WHOIS server is recorded, never fatal
-                queries.record_whois(store.db, name, None, None, error=str(err).splitlines()[0][:300] or repr(err))
+            raw, parsed, error = await beside(self.crawler, whois_answer, name, self.network,
+                                              here=lambda: asyncio.to_thread(whois_answer, name, self.network))
+            stored = await asyncio.to_thread(store.evidence.put, raw.encode("utf-8")) if raw is not None else None
+            if stored is not None:
+                store.register_evidence(stored, "text/plain; whois")
+            queries.record_whois(store.db, name, parsed, stored and stored.sha256, error=error)
+            if error:
                 return None
-            sha = store.put_evidence(raw.encode("utf-8"), "text/plain; whois")
-            try:
-                parsed = parse_whois(raw, name)
-            except ValueError as err:
-                queries.record_whois(store.db, name, None, sha, error=f"unreadable WHOIS answer: {err}")
-                return None
-            queries.record_whois(store.db, name, parsed, sha)
             if parsed.get("found"):
                 return parsed.get("registrant")
+        return None
 
 
 def whois_names(site: str) -> list[str]:
@@ -90,36 +172,47 @@ def whois_names(site: str) -> list[str]:
 
 
 class EvidencePipeline(context.CrawlerComponent):
-    """Bodies into the evidence folder by SHA-256, and every answer into the run's WARC file."""
+    """Bodies into the evidence folder by SHA-256, and every answer into the run's WARC file.
+
+    Hashing, compressing and fsync release the GIL: one writer thread does them, in arrival order
+    (the WARC file is written by nobody else), while the reactor goes on crawling."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
         self.warc: RunWarc | None = None
+        self.writer: ThreadPoolExecutor | None = None
 
     def open_spider(self, spider=None):
         store = context.store(self.crawler)
         self.warc = RunWarc(store.warc_dir, context.run_id(self.crawler))
         self.crawler.fakegov_warc = self.warc.path
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fakegov-evidence")
 
     def close_spider(self, spider=None):
+        if self.writer:
+            self.writer.shutdown(wait=True)
         if self.warc:
             self.warc.close()
 
-    def process_item(self, item: Fetch):
+    async def process_item(self, item: Fetch):
         if item.status is not None:
-            item.stored = context.store(self.crawler).evidence.put(item.body)
-            item.warc_record = self.warc.write(item)
+            await asyncio.wrap_future(self.writer.submit(self._keep, item))
         return item
+
+    def _keep(self, item: Fetch) -> None:
+        item.stored = context.store(self.crawler).evidence.put(item.body)
+        item.warc_record = self.warc.write(item)
 
 
 class DetectPipeline(context.CrawlerComponent):
-    """Scores every page, and every host that could not be fetched, with the detectors."""
+    """Scores every page, and every host that could not be fetched, with the detectors: pure CPU work,
+    done in a side process when there is one, on another core than the reactor."""
 
-    def process_item(self, item: Fetch):
+    async def process_item(self, item: Fetch):
         from crawler.scoring import score_fetch
 
         if item.role in PAGE_ROLES:
-            item.detection = score_fetch(item)
+            item.detection = await beside(self.crawler, score_fetch, item)
         return item
 
 

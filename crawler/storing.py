@@ -114,8 +114,10 @@ def _store_capture(store: Store, run: int, item: Fetch) -> list[str]:
 
 
 def _record_discovery(store: Store, run: int, item: Fetch, site: int, url: int) -> None:
-    """How the site came to be captured, once per capture chain: the entry, or a hop onto a new site."""
+    """How the site came to be captured, once per way in: the entry, a redirect hop onto a new site,
+    or a link or form submission from another site's page (a shared query back end is found this way)."""
     discovery = item.discovery or {}
+    referer = item.request_headers.get("Referer")
     if item.role == "entry" and discovery and not discovery.get("recorded"):
         queries.add_discovery(store.db, site, url, run, discovery["source"], engine=discovery.get("engine"),
                               keyword=discovery.get("keyword"), rank=discovery.get("rank"), ad=discovery.get("ad"),
@@ -123,6 +125,9 @@ def _record_discovery(store: Store, run: int, item: Fetch, site: int, url: int) 
     elif item.role == "hop" and item.chain and site_key(item.host) != site_key_of(item.chain[0]["url"]):
         queries.add_discovery(store.db, site, url, run, "redirect",
                               detail={"chain": [step["url"] for step in item.chain], "via": discovery})
+    elif item.role in ("page", "canary") and referer and site_key(item.host) != site_key_of(referer):
+        queries.add_discovery(store.db, site, url, run, "form" if item.role == "canary" else "link",
+                              detail={"from": referer, "via": discovery})
 
 
 def site_key_of(url: str) -> str:

@@ -68,7 +68,7 @@ def print_summary(store: Store, run_id: int) -> None:
 
 
 SOURCE_ZH = {"search": "搜索引擎", "permute": "仿冒域名生成", "ct": "证书透明度日志", "tip": "举报线索", "pivot": "拓线",
-             "redirect": "跳转", "recheck": "复查"}
+             "redirect": "跳转", "recheck": "复查", "link": "链接", "form": "表单提交"}
 INDICATOR_ZH = {"mobile": "手机号", "landline": "固定电话", "qq": "QQ", "wechat": "微信号", "email": "邮箱",
                 "baidu-tongji": "百度统计ID", "cnzz": "CNZZ统计ID", "51la": "51.la统计ID",
                 "form-action-host": "共用查询后台", "registrant": "注册人", "ip": "IP地址"}
