@@ -12,6 +12,7 @@ from detectors.page_features import Form, PageFeatures
 from detectors.page_words import WORDS, any_of
 from detectors.similarity import Match, PageSide
 from detectors.targets import targets
+from detectors.textnorm import join_spaced_hanzi
 
 _SELLER_STRONG = any_of(WORDS["seller"]["strong"], padded=True)
 # (pattern, words one of which must be on the page before the pattern is worth running)
@@ -27,6 +28,8 @@ _TOPIC = any_of(WORDS["topic"]["words"])
 _RESULT_FIELDS = tuple(WORDS["result"]["fields"])
 _RESULT_CLASSES = tuple(WORDS["result"]["table_classes"])
 _PERSON_LABELS = tuple(WORDS["result"]["person_labels"])
+# A person label as printed, padded or not ("姓名", "姓　　名", "持 证 人").
+_PERSON_LABEL = re.compile("|".join(" {0,4}".join(label) for label in _PERSON_LABELS))
 _DATE = re.compile(r"(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}")
 _PERSON_NUMBER = re.compile(r"(?<![0-9A-Za-z])T?\d{17}[\dXx](?![0-9A-Za-z])")
 _CONTEXT = 80          # characters either side of a phrase that decide whether it is quoted
@@ -34,11 +37,28 @@ _QUOTE_REACH = 12      # how far before a phrase its opening quotation mark may 
 _OPENING_QUOTES = tuple(pair[0] for pair in WORDS["warning"]["quote_pairs"])
 _CLOSING_QUOTES = tuple(pair[1] for pair in WORDS["warning"]["quote_pairs"])
 _ASKING = tuple(WORDS["warning"]["asking"])
+_REPORTED = tuple(WORDS["warning"]["reported"])
+_NOT_REPORTED = any_of(WORDS["warning"]["not_reported"])
+_REFUSALS = tuple(WORDS["warning"]["refusals"])
+_NEGATIONS = tuple(WORDS["warning"]["negations"])
+_BEFORE_PHRASE = " “「『‘\"'"     # what may stand between a negation and the phrase
+_POST_MARKER = any_of(WORDS["warning"]["post_markers"])
+_MIN_POSTS = 2
+_WARNING_PAGE_WORDS = 3
 _SENTENCE_END = re.compile(r"[。!?;\n]")
+_CLAUSE_END = re.compile(r"[,。!?;:\n]")
+_CLAUSE_REACH = 16     # how far back in its clause a reporting or refusing word may stand
+# Reported speech: "对方表示，…", "客服称：…" earlier in the phrase's sentence.
+_SPEECH_FRAME = re.compile("(?:" + "|".join(WORDS["warning"]["speech_verbs"]) + ")[,:]")
+_TITLE_PARTS = re.compile(r"\s[-_|—]+\s|[_|]")
+_QUESTION_END = ("?", "吗", "呢", "么")
 _RESULT_WINDOW = 400   # characters after a 姓名 label in which a certificate result must show
 _MAX_NAME_LABELS = 10
-_MAX_MATCHES = 40      # a phrase repeated all over a page says no more after its first few places
-_FORM_CATEGORIES = ("id_number", "person_name", "captcha", "cert_type", "search", "registration")
+MAX_MATCHES = 40      # a phrase repeated all over a page says no more after its first few places
+_FORM_CATEGORIES = ("id_number", "person_name", "captcha", "cert_type", "search", "registration", "exam")
+_EXAM_ROUTE = any_of(WORDS["exam_route"]["phrases"])
+_NOT_BEFORE_EXAM = ("不", "无", "免", "没", "不用", "无需", "不必")
+_EDITORIAL = any_of(WORDS["editorial"]["markers"])
 
 
 @dataclass
@@ -60,14 +80,42 @@ class PageContext:
 
     @functools.cached_property
     def discussion(self) -> bool:
-        """The page's title says it reports, warns against or asks about fakes: all it quotes is quoted."""
-        return bool(_DISCUSSION_TITLE.search(self.features.title))
+        """The page's title says it reports, warns against or asks about fakes, or the page is a forum
+        thread under a question: all it quotes is quoted."""
+        title = self.features.title
+        return bool(_DISCUSSION_TITLE.search(title)) or (self.thread and is_question(title))
+
+    @functools.cached_property
+    def warnings(self) -> set[str]:
+        """The distinct warning and doubt words of the page."""
+        return set(warning_words(self.text[:50_000]))
+
+    @functools.cached_property
+    def private_contact(self) -> bool:
+        return any(kind in ("mobile", "qq", "wechat") for kind, _ in self.features.contacts)
+
+    @functools.cached_property
+    def buyable(self) -> bool:
+        """A private contact on a page that is no article: its warnings count only in their own sentence."""
+        return self.private_contact and len(self.editorial_markers) < 2
+
+    @functools.cached_property
+    def warning_page(self) -> bool:
+        """The page warns against fakes throughout and gives no way to buy (no private contact, no price
+        on a certificate): a slogan it puts in quotation marks is one it reports, even in its headline."""
+        return len(self.warnings) >= _WARNING_PAGE_WORDS and not self.private_contact and self.certificate_price is None
+
+    @functools.cached_property
+    def thread(self) -> bool:
+        """Several posts of a forum thread: people talking, not a shop."""
+        return len(_POST_MARKER.findall(self.text[:50_000])) >= _MIN_POSTS
 
     def scan(self, pattern: re.Pattern, text: str) -> tuple[list[str], int]:
         """(matches of `pattern` the page says in its own name, how many others it only quotes)."""
         offered, quoted = [], 0
-        for m in itertools.islice(pattern.finditer(text), _MAX_MATCHES):
-            if self.discussion or is_quoted(text, m.start(), m.end()):
+        for m in itertools.islice(pattern.finditer(text), MAX_MATCHES):
+            if self.discussion or is_quoted(text, m.start(), m.end(), sentence_only=self.buyable) \
+                    or (self.warning_page and in_quotation_marks(text, m.start())):
                 quoted += 1
             else:
                 offered.append(unpad(m[0]))
@@ -89,14 +137,33 @@ class PageContext:
 
     @functools.cached_property
     def selling(self) -> bool:
+        """Strong promises, or several weak ones on a page that does not describe the exam route."""
         strong, weak, _ = self.seller_terms
-        return bool(strong) or len(weak) >= 2
+        return bool(strong) or (len(weak) >= 2 and not self.exam_route)
+
+    @functools.cached_property
+    def exam_route(self) -> bool:
+        """The page says the certificate comes from training and an exam (not "不用参加考试")."""
+        text = self.text
+        for m in itertools.islice(_EXAM_ROUTE.finditer(text), MAX_MATCHES):
+            if not text[max(0, m.start() - 3):m.start()].endswith(_NOT_BEFORE_EXAM):
+                return True
+        return False
+
+    @functools.cached_property
+    def editorial_markers(self) -> set[str]:
+        """Markers of a news article, notice, encyclopedia entry or forum thread."""
+        return {m[0] for m in _EDITORIAL.finditer(self.text[:50_000])}
+
+    @functools.cached_property
+    def reporting(self) -> bool:
+        """An article or thread about fakes: what it shows of them (a result, a form) is an example."""
+        return self.discussion or (self.warning_page and len(self.editorial_markers) >= 2)
 
     @functools.cached_property
     def selling_openly(self) -> bool:
         """Selling with a price on a certificate or a private contact: no warning page does that."""
-        private = any(kind in ("mobile", "qq", "wechat") for kind, _ in self.features.contacts)
-        return self.selling and (private or self.certificate_price is not None)
+        return self.selling and (self.private_contact or self.certificate_price is not None)
 
     @functools.cached_property
     def certificate_price(self) -> str | None:
@@ -112,9 +179,13 @@ class PageContext:
         """Forms that look a person up by identity (ID number and name; not an enrolment form that also
         asks for a phone number or a course), with their field categories."""
         found = []
-        for form in self.features.forms:
+        forms = self.features.forms
+        for form in forms:
             categories = form_categories(form)
-            if {"id_number", "person_name"} <= categories and "registration" not in categories \
+            # A page cut short inside its form lost the fields after the ID number.
+            cut = self.features.cut_in_form and form is _last_real_form(forms)
+            asks_person = "person_name" in categories or cut
+            if "id_number" in categories and asks_person and not categories & {"registration", "exam"} \
                     and not ("search" in categories and len(form.fields) < 2):
                 found.append((form, categories))
         return found
@@ -122,7 +193,7 @@ class PageContext:
     @functools.cached_property
     def on_topic(self) -> bool:
         """The page is about the certificates of a protected lookup."""
-        if _TOPIC.search(self.features.title) or _TOPIC.search(self.text[:20_000]):
+        if _TOPIC.search(self.features.title) or _TOPIC.search(self.features.meta) or _TOPIC.search(self.text[:20_000]):
             return True
         return any(k in self.text for t in targets() for k in t.keywords if len(k) >= 3)
 
@@ -137,14 +208,8 @@ class PageContext:
         """A person's certificate is on the page: after a 姓名 label, result labels, a date and an
         operation category or a certificate number (in a table or in any other markup)."""
         blocks = [text for _, text in self.features.tables]
-        for label in _PERSON_LABELS:
-            start = 0
-            for _ in range(_MAX_NAME_LABELS):
-                at = self.text.find(label, start)
-                if at < 0:
-                    break
-                blocks.append(self.text[at:at + _RESULT_WINDOW])
-                start = at + len(label)
+        for match in itertools.islice(_PERSON_LABEL.finditer(self.text), _MAX_NAME_LABELS):
+            blocks.append(join_spaced_hanzi(self.text[match.start():match.start() + _RESULT_WINDOW]))
         return any(_shows_person(block) for block in blocks)
 
     def points(self, code: str) -> int:
@@ -164,30 +229,76 @@ def _shows_person(text: str) -> bool:
             and (bool(_PERSON_NUMBER.search(text)) or "作业类别" in text or "操作项目" in text))
 
 
-def _in_quotes_asked(text: str, start: int, end: int) -> bool:
-    """In quotation marks within a sentence that asks or reports. Quotation marks alone prove
-    nothing: sellers put their own slogans in quotes too."""
+def in_quotation_marks(text: str, start: int) -> bool:
+    """An opening quotation mark stands shortly before the phrase, not closed before it."""
     before = text[max(0, start - _QUOTE_REACH):start]
-    if max(before.rfind(q) for q in _OPENING_QUOTES) <= max(before.rfind(q) for q in _CLOSING_QUOTES):
-        return False
+    return max(before.rfind(q) for q in _OPENING_QUOTES) > max(before.rfind(q) for q in _CLOSING_QUOTES)
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence a phrase stands in (at most _CONTEXT characters either side of it)."""
     ends_before = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - _CONTEXT), start)]
     sentence_start = ends_before[-1] if ends_before else max(0, start - _CONTEXT)
     stop = _SENTENCE_END.search(text, end, end + _CONTEXT)
-    sentence = text[sentence_start:stop.end() if stop else end + _CONTEXT]
-    return any(word in sentence for word in _ASKING)
+    return text[sentence_start:stop.end() if stop else end + _CONTEXT]
 
 
-def is_quoted(text: str, start: int, end: int) -> bool:
-    """A phrase is quoted (reported, warned about, asked about) rather than offered when a warning, a
-    doubt or a denial stands near it in the same paragraph, or it is in quotation marks in a
-    question or in reported speech."""
-    if _in_quotes_asked(text, start, end):
+def _in_quotes_asked(text: str, start: int, end: int) -> bool:
+    """In quotation marks within a sentence that asks or reports. Quotation marks alone prove
+    nothing: sellers put their own slogans in quotes too."""
+    return in_quotation_marks(text, start) and any(word in sentence_around(text, start, end) for word in _ASKING)
+
+
+def warning_words(text: str) -> list[str]:
+    """Warning and doubt words, except denied ones: a seller's "不是假证" warns against nothing."""
+    return [m[0] for m in WARNING.finditer(text)
+            if not text[max(0, m.start() - 2):m.start()].endswith(_NEGATIONS)]
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The part of its clause before a phrase (at most _CLAUSE_REACH characters)."""
+    before = text[max(0, start - _CLAUSE_REACH):start]
+    ends = [m.end() for m in _CLAUSE_END.finditer(before)]
+    return before[ends[-1]:] if ends else before
+
+
+def _reported_or_denied(text: str, start: int) -> bool:
+    """Someone else's words ("网上说免考", "客服表示：可以免考") or an offer refused ("本中心不代办证书",
+    "并非免考")."""
+    clause = _clause_before(text, start)
+    if any(word in _NOT_REPORTED.sub("", clause) for word in _REPORTED):
         return True
+    if clause.rstrip(_BEFORE_PHRASE).endswith(_NEGATIONS) or any(word in clause for word in _REFUSALS):
+        return True
+    sentence_start = start - len(sentence_around(text, start, start).rstrip("。!?;\n")) if start else 0
+    return bool(_SPEECH_FRAME.search(text, max(0, sentence_start), start))
+
+
+def is_question(title: str) -> bool:
+    """The title's main part (before the site name) asks a question."""
+    main = _TITLE_PARTS.split(title, 1)[0].strip()
+    return main.endswith(_QUESTION_END)
+
+
+def _last_real_form(forms: list[Form]) -> Form | None:
+    """The last <form> element of the page (not the inputs gathered from outside any form)."""
+    real = [form for form in forms if form.method]
+    return real[-1] if real else None
+
+
+def is_quoted(text: str, start: int, end: int, sentence_only: bool = False) -> bool:
+    """A phrase is quoted (reported, warned about, asked about) rather than offered when a warning or a
+    doubt stands near it in its paragraph (or only in its sentence, for a page that gives a private
+    way to buy: sellers put "谨防假冒" beside their own promises), someone else's words or a refusal
+    lead up to it, or it is in quotation marks in a question or in reported speech."""
+    if _in_quotes_asked(text, start, end) or _reported_or_denied(text, start):
+        return True
+    if sentence_only:
+        return bool(warning_words(sentence_around(text, start, end)))
     paragraph_start = text.rfind("\n", 0, start) + 1
     paragraph_end = text.find("\n", end)
     paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
-    window = text[max(paragraph_start, start - _CONTEXT):min(paragraph_end, end + _CONTEXT)]
-    return bool(WARNING.search(window))
+    return bool(warning_words(text[max(paragraph_start, start - _CONTEXT):min(paragraph_end, end + _CONTEXT)]))
 
 
 def _field_pattern(words: list[str]) -> re.Pattern:

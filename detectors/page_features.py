@@ -18,13 +18,15 @@ from detectors.identity import IdentityMarkers, find_identity
 from detectors.names import normalize_host, site_key
 from detectors.page_contacts import find_analytics, find_contacts
 from detectors.page_words import WORDS
-from detectors.textnorm import normalize_text
+from detectors.textnorm import join_spaced_hanzi, normalize_text
 
 # A hostile 10 MB page is read as far as a real page ever goes; the rest cannot change a verdict.
 MAX_HTML_CHARS = 2_000_000
 MAX_ELEMENTS = 20_000
 MAX_SCRIPT_CHARS = 300_000
 MAX_TABLES = 60
+MAX_FIELDS = 200         # inputs looked at: no query or enrolment form has more
+MAX_LABELLED_FIELDS = 40   # inputs outside any form whose label is looked up
 TABLE_CHARS = 3000
 MAX_MASTHEAD = 40
 MASTHEAD_CHARS = 300
@@ -35,6 +37,12 @@ _MIX = 1_000_003         # an odd multiplier that spreads the three token hashes
 _BLOCK_TAGS = frozenset("p div br li tr td th h1 h2 h3 h4 h5 h6 table ul ol dl dt dd form section article "
                         "header footer nav aside blockquote pre hr option button label title".split())
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template")
+# The root element of a single-page app before its script runs (Vue, React, Nuxt, Next, Quasar).
+_APP_ROOT_IDS = frozenset(("app", "root", "__nuxt", "__next", "q-app"))
+# <meta> whose content is the name a site gives itself, and those that say what it is about.
+_META_SITE_NAMES = frozenset(("og:site_name", "application-name", "sitename", "apple-mobile-web-app-title"))
+_META_ABOUT = frozenset(("keywords", "description", "og:title", "og:description"))
+META_CHARS = 300
 _IGNORED_INPUT_TYPES = frozenset(("hidden", "submit", "button", "reset", "image", "checkbox", "radio", "file"))
 # Class or id words of page headers and footers, as whole words ("topic" is no "top").
 _MASTHEAD_HINTS = re.compile(r"(?:^|[\s_-])(?:header|head|logo|banner|top|topbar|topnav|title|foot|footer|"
@@ -42,19 +50,27 @@ _MASTHEAD_HINTS = re.compile(r"(?:^|[\s_-])(?:header|head|logo|banner|top|topbar
 _HEADINGS = frozenset(("h1", "h2", "h3", "footer", "header"))
 _HEADLINE_TAGS = frozenset(("h1", "h2"))
 # ... and of the name a page gives itself: a logo, a site name, a WeChat account's nickname.
-_HEADLINE_HINTS = re.compile(r"logo|title|site-?name|brand|nickname|js_name|account_name", re.I)
+# ("hd" is the header of the YUI and WeUI conventions.)
+_HEADLINE_HINTS = re.compile(r"logo|title|site-?name|brand|nickname|js_name|account_name|(?:^|[\s_-])hd(?:$|[\s_-])",
+                             re.I)
 _QR_HINTS = tuple(WORDS["contacts"]["qr_hints"])
 _RESULT_TABLE_CLASSES = tuple(WORDS["result"]["table_classes"])
 
 # Content hashes in bundler output (app.3f2a1b9c.js, index-BXk2_9aQ.js) vary per build; the names do not.
 _ASSET_HASH = re.compile(r"[.-](?=[0-9a-z_]{8,}\.)(?=[^.]*\d)[0-9a-z_]{8,}(?=\.)|[.-][0-9a-f]{6,}(?=\.)", re.I)
 # Three patterns, each starting with a literal, so the regex engine can skip ahead on long pages.
-_API_PATH = re.compile(r"/(?:prod-api|dev-api|api|cms)/[\w./-]{3,80}")
+_API_PATH = re.compile(r"/(?:prod-api|dev-api)\b[\w./-]{0,80}|/(?:api|cms)/[\w./-]{3,80}")
 _DO_METHOD = re.compile(r"\.do\?method=\w+")
 _DO_NAME = re.compile(r"[\w/]{1,80}$")
 _PROMPT = re.compile(r"请(?:输入|选择|填写)[\u4e00-\u9fff]{2,10}")
 _JS_STRING = re.compile(r"""["'`]([^"'`\n<>]{0,40}[\u4e00-\u9fff][^"'`\n<>]{0,40})["'`]""")
 _PHRASE_TRIM = " :：*＊·-|"
+# Absolute URLs written in inline scripts whose path or host names a back end (an SPA's API base).
+_SCRIPT_API_URL = re.compile(r"""["'`](?:https?:)?//([a-z0-9][a-z0-9.-]{0,80}\.[a-z]{2,24})(?::\d{1,5})?"""
+                             r"""(/[^"'`\s]{0,120})?["'`]""", re.I)
+_API_HINT = re.compile(r"^api\.|prod-api|dev-api|/api\b|query|search|cert|chaxun|/cx\b", re.I)
+_FORM_OPEN = re.compile(r"<form[\s>]", re.I)
+_FORM_CLOSE = re.compile(r"</form\s*>", re.I)
 
 
 @dataclass
@@ -112,7 +128,11 @@ class PageFeatures:
     markup_tokens: set[str] = field(default_factory=set)   # class and id values
     tables: list[tuple[str, str]] = field(default_factory=list)   # (class, text) of each table
     app_shell: bool = False         # an SPA before JavaScript ran: worth a browser capture (<div id="app">)
-    truncated: bool = False
+    truncated: bool = False         # longer than MAX_HTML_CHARS: only the beginning was read
+    cut_in_form: bool = False       # the markup stops inside a form (a transfer cut short)
+    meta: str = ""                  # keywords and description meta tags, normalised: what it says it is about
+    noscript: str = ""              # the text a script-only page shows without JavaScript
+    api_hosts: list[str] = field(default_factory=list)   # hosts its inline scripts send queries to
 
     @property
     def indicators(self) -> list[tuple[str, str]]:
@@ -241,18 +261,22 @@ class _Walk:
         self.headline: list[lxml.etree._Element] = []
         self.tables: list[lxml.etree._Element] = []
         self.scripts: list[str] = []
+        self.site_names: list[str] = []          # from <meta>: part of the headline
+        self.about: list[str] = []               # keywords and description
+        self.noscript: list[str] = []
         self.app_root = False
         self.form_fields: dict = {}
+        self.seen_fields: set = set()
+        self.seen_images: set[str] = set()
 
     def run(self, root) -> None:
         handlers = {"script": self._on_script, "link": self._on_link, "img": self._on_img, "a": self._on_a,
-                    "table": self.tables.append, "form": self._on_form,
+                    "table": self.tables.append, "form": self._on_form, "meta": self._on_meta,
+                    "noscript": self._on_noscript, "app-root": self._on_app_root_tag,
                     "input": self._on_field, "select": self._on_field, "textarea": self._on_field}
         tokens, roles = self.tokens, {}
-        for el in itertools.islice(root.iter(), MAX_ELEMENTS):
+        for el in itertools.islice(root.iter(lxml.etree.Element), MAX_ELEMENTS):
             tag = el.tag
-            if not isinstance(tag, str):
-                continue
             key = (tag, el.get("class"), el.get("id"))
             role = roles.get(key)
             if role is None:
@@ -276,7 +300,7 @@ class _Walk:
         self.features.markup_tokens.update(classes)
         if ident:
             self.features.markup_tokens.add(ident)
-            self.app_root = self.app_root or ident in ("app", "root")
+            self.app_root = self.app_root or ident in _APP_ROOT_IDS
         names = f"{css or ''} {ident or ''}"
         headline = tag in _HEADLINE_TAGS or bool(_HEADLINE_HINTS.search(names))
         masthead = headline or tag in _HEADINGS or bool(_MASTHEAD_HINTS.search(names))
@@ -304,10 +328,25 @@ class _Walk:
         elif "stylesheet" in rel and href:
             self._add_asset(href)
 
+    def _on_meta(self, el):
+        name = (el.get("name") or el.get("property") or "").lower()
+        content = el.get("content")
+        if content and name in _META_SITE_NAMES:
+            self.site_names.append(content[:META_CHARS])
+        elif content and name in _META_ABOUT:
+            self.about.append(content[:META_CHARS])
+
+    def _on_noscript(self, el):
+        self.noscript.append(_text_prefix(el, META_CHARS))
+
+    def _on_app_root_tag(self, el):
+        self.app_root = True
+
     def _on_img(self, el):
         src = el.get("src", "") or el.get("data-src", "")
-        if not src or src.startswith("data:"):
+        if not src or src.startswith("data:") or src in self.seen_images:
             return
+        self.seen_images.add(src)
         self._add_asset(src)
         hint = f'{src.rsplit("/", 1)[-1]} {el.get("alt", "")} {el.get("title", "")}'.lower()
         if any(h in hint for h in _QR_HINTS):
@@ -321,17 +360,25 @@ class _Walk:
     def _on_field(self, el):
         attrib = el.attrib
         kind = attrib.get("type", "text" if el.tag == "input" else el.tag).lower()
-        if kind in _IGNORED_INPUT_TYPES:
+        if kind in _IGNORED_INPUT_TYPES or len(self.seen_fields) + len(self.outside_labels) >= MAX_FIELDS:
             return
-        found = FormField(tag=el.tag, type=kind, name=attrib.get("name", ""), id=attrib.get("id", ""),
-                          placeholder=attrib.get("placeholder", ""),
-                          label=attrib.get("aria-label", "") or attrib.get("title", ""))
-        for ancestor in el.iterancestors("form"):
-            if ancestor in self.form_fields:
-                self.form_fields[ancestor].append(found)
+        form = next(el.iterancestors("form"), None)
+        values = (el.tag, kind, attrib.get("name", ""), attrib.get("id", ""), attrib.get("placeholder", ""),
+                  attrib.get("aria-label", "") or attrib.get("title", ""))
+        # A page that repeats its form (a long list of copies) asks nothing new after the first; an
+        # input known by nothing but its label is told apart by the label.
+        if any(values[2:]):
+            if (form, values) in self.seen_fields:
                 return
+            self.seen_fields.add((form, values))
+        elif len(self.outside_labels) >= MAX_LABELLED_FIELDS:
+            return
+        found = FormField(*values)
+        if form in self.form_fields:
+            self.form_fields[form].append(found)
+            return
         self.fields_outside_forms.append(found)
-        self.outside_labels.append(_nearby_label(el))
+        self.outside_labels.append(_nearby_label(el) if len(self.outside_labels) < MAX_LABELLED_FIELDS else "")
 
 
 def _nearby_label(field, levels: int = 4, limit: int = 40) -> str:
@@ -344,12 +391,14 @@ def _nearby_label(field, levels: int = 4, limit: int = 40) -> str:
     return ""
 
 
-def _text_of(el, limit: int) -> str:
-    return normalize_text(_text_prefix(el, limit))
+def _label_text(el, limit: int) -> str:
+    """An element's text as its labels are read: normalised, padded labels joined ("姓　名")."""
+    return join_spaced_hanzi(normalize_text(_text_prefix(el, limit)))
 
 
 def _raw_text(el) -> str:
-    return "".join(el.itertext())
+    # lxml's text serialiser: several times faster than joining itertext() in Python.
+    return lxml.etree.tostring(el, method="text", encoding=str, with_tail=False)
 
 
 def _text_prefix(el, limit: int) -> str:
@@ -373,7 +422,7 @@ def _tables(tables) -> list[tuple[str, str]]:
         css = table.get("class", "")
         raw = _text_prefix(table, TABLE_CHARS)
         if "姓" in raw or any(hint in css for hint in _RESULT_TABLE_CLASSES):
-            found.append((css, normalize_text(raw)))
+            found.append((css, join_spaced_hanzi(normalize_text(raw))))
     return found
 
 
@@ -384,9 +433,9 @@ def _forms(walk: _Walk, url: str, page_host: str) -> list[Form]:
         action_host = host_of(action) if el.get("action", "").strip() else ""
         forms.append(Form(action=action, method=el.get("method", "get").lower(),
                           action_host="" if action_host == page_host else action_host,
-                          fields=fields, text=_text_of(el, 2000)))
+                          fields=fields, text=_label_text(el, 2000)))
     if walk.fields_outside_forms:
-        labels = normalize_text("\n".join(walk.outside_labels))
+        labels = join_spaced_hanzi(normalize_text("\n".join(walk.outside_labels)))
         forms.append(Form(action="", method="", action_host="", fields=walk.fields_outside_forms, text=labels))
     return forms
 
@@ -432,6 +481,30 @@ def _phrases(walk: _Walk, html: str) -> set[str]:
     return found
 
 
+def _api_hosts(scripts: list[str], page_host: str) -> list[str]:
+    """Other sites that inline scripts name as a back end ("API_BASE": "https://api.example.top/prod-api")."""
+    page_site = _site(page_host)
+    found = []
+    for script in scripts:
+        if "//" not in script:
+            continue
+        for host, path in _SCRIPT_API_URL.findall(script[:MAX_SCRIPT_CHARS]):
+            host = _ascii_host(host.lower())
+            if host and _site(host) != page_site and _API_HINT.search(f"{host}{path}"):
+                found.append(host)
+    return list(dict.fromkeys(found))
+
+
+def _cut_in_form(html: str) -> bool:
+    """The markup stops inside a form: a transfer cut short before the form's end and the page's."""
+    tail = html[-2000:].lower()
+    if "</html" in tail or "</body" in tail:
+        return False
+    opened = [m.start() for m in _FORM_OPEN.finditer(html)]
+    closed = [m.start() for m in _FORM_CLOSE.finditer(html)]
+    return bool(opened) and (not closed or opened[-1] > closed[-1])
+
+
 def extract_features(html: str, url: str, headers: dict | None = None, favicon: bytes | None = None) -> PageFeatures:
     """The features of one decoded page (and its response headers and favicon bytes, when known).
     Never raises on hostile markup: junk gives empty features."""
@@ -452,7 +525,11 @@ def extract_features(html: str, url: str, headers: dict | None = None, favicon: 
     features.masthead = normalize_text("\n".join(
         [features.title] + [_text_prefix(el, MASTHEAD_CHARS) for el in walk.masthead[:MAX_MASTHEAD]]))
     features.headline = normalize_text("\n".join(
-        [features.title] + [_text_prefix(el, MASTHEAD_CHARS) for el in walk.headline[:MAX_MASTHEAD]]))
+        [features.title] + walk.site_names + [_text_prefix(el, MASTHEAD_CHARS) for el in walk.headline[:MAX_MASTHEAD]]))
+    features.meta = normalize_text("\n".join(walk.about))
+    features.noscript = normalize_text("\n".join(walk.noscript))
+    features.api_hosts = _api_hosts(walk.scripts, features.host)
+    features.cut_in_form = _cut_in_form(html)
     features.forms = _forms(walk, features.url, features.host)
     features.dom_shingles = _shingles(walk.tokens)
     features.link_hosts, features.internal_links = _link_hosts(features.hrefs, features.host)

@@ -3,31 +3,44 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+
+from rapidfuzz import fuzz
 
 from detectors.identity import icp_problem, is_government_site_code, police_problem
 from detectors.names import site_key
-from detectors.page_context import WARNING, PageContext
+from detectors.page_context import MAX_MATCHES, PageContext, is_quoted
 from detectors.page_words import WORDS, any_of
 from detectors.reasons import Reason
 from detectors.targets import target_for_host, targets
 
 _CHECKABLE = re.compile("|".join([any_of(WORDS["seller"]["checkable"], padded=True).pattern]
                                  + WORDS["seller"]["checkable_patterns"]))
-_EDITORIAL = any_of(WORDS["editorial"]["markers"])
 _CLAIM = any_of(WORDS["claims"]["official"])
 _GOV_BODY = any_of(WORDS["claims"]["gov_bodies"])
-_NATIONAL_PLATFORM = re.compile(WORDS["claims"]["national_platform"])
-_REGIONAL_PLATFORM = re.compile(WORDS["claims"]["regional_platform"].replace(
-    "{province}", "|".join(WORDS["claims"]["provinces"])))
+# A platform's name starts a line or a part of a title, after an optional greeting.
+_NAME_START = r"(?:^|(?<=[\s\-_|—·:>(\[【,]))(?:欢迎(?:访问|来到|使用|登录))?"
+_NATIONAL_PLATFORM = re.compile(_NAME_START + WORDS["claims"]["national_platform"], re.M)
+_REGIONAL_PLATFORM = re.compile(_NAME_START + WORDS["claims"]["regional_platform"].replace(
+    "{province}", "|".join(WORDS["claims"]["provinces"])), re.M)
 _WECHAT_BRAND = WORDS["wechat"]["brand"]
 _WECHAT_BRAND_PATTERN = re.compile(re.escape(_WECHAT_BRAND))
 _WECHAT_MARKUP = tuple(WORDS["wechat"]["markup"])
 _WECHAT_TEXT = any_of(WORDS["wechat"]["text"])
 _WECHAT_VERIFIED = tuple(WORDS["wechat"]["verified"])
 _WECHAT_HOSTS = ("mp.weixin.qq.com",)
+_NATIONAL_DATA = re.compile("|".join(WORDS["claims"]["national_data"]))
 _POINTER = any_of(WORDS["official_pointer"]["phrases"])
 _QUERY_SERVICE_NAME = re.compile(r"(?:查询|核验|验证|核查)(?:平台|系统|中心|网|入口)?$")
+_APP_NAMES = tuple(WORDS["app"]["names"])
+# Parts of a title or a keywords list: "证书查询 - 应急管理部", "安全员证查询,主要负责人证查询".
+_NAME_PARTS = re.compile(r"[-_|—·:,;>()\[\]【】\s]+")
+# A platform's name without its last generic word: "…信息查询平台" and "…信息查询" name the same site.
+_GENERIC_SUFFIX = re.compile(r"(?:(?:服务)?(?:平台|系统|网站|官网|网))+$")
+_NAME_LIKENESS = 90        # rapidfuzz ratio from which a long name is the official one, typos and all
+_MIN_FUZZY_NAME = 12       # shorter names must match exactly (one character changes their meaning)
+_OFFICIAL_HOST_REACH = 40  # an official claim this close to an official host name points to that host
 
 
 def _reason(ctx: PageContext, code: str, zh: str, en: str, points: int | None = None) -> Reason:
@@ -110,14 +123,41 @@ def form_posts_elsewhere(ctx: PageContext) -> Reason | None:
     return None
 
 
+def api_elsewhere(ctx: PageContext) -> Reason | None:
+    """The page's script sends its lookups to another site's back end (a shared query server)."""
+    f = ctx.features
+    if ctx.official or not (f.app_shell or ctx.query_forms) or not ctx.on_topic:
+        return None
+    hosts = [host for host in f.api_hosts if not target_for_host(host)]
+    if not hosts:
+        return None
+    return _reason(ctx, "api-elsewhere", f"页面脚本把查询接口指向另一个网站 {hosts[0]}",
+                   f"The page's script sends its queries to another site, {hosts[0]}")
+
+
 # -- claims ---------------------------------------------------------------------------------------
+
+def _official_host_near(text: str, start: int, end: int) -> bool:
+    window = text[max(0, start - _OFFICIAL_HOST_REACH):end + _OFFICIAL_HOST_REACH]
+    return any(host in window for target in targets() for host in target.hosts)
+
+
+def _own_claims(ctx: PageContext, text: str) -> list[str]:
+    """Official claims the page makes about itself: not quoted, and not about an official host it
+    names beside them ("请在官方平台 cx.mem.gov.cn 核验")."""
+    if ctx.discussion:
+        return []
+    claims = [m[0] for m in itertools.islice(_CLAIM.finditer(text), MAX_MATCHES)
+              if not is_quoted(text, m.start(), m.end()) and not _official_host_near(text, m.start(), m.end())]
+    return list(dict.fromkeys(claims))
+
 
 def claims_official(ctx: PageContext) -> Reason | None:
     """Calls itself official, the only one, a government site or "工信部已备案" without being one."""
     if ctx.official:
         return None
-    in_masthead = ctx.offered(_CLAIM, ctx.features.masthead)
-    in_text = ctx.offered(_CLAIM, ctx.text)
+    in_masthead = _own_claims(ctx, ctx.features.masthead)
+    in_text = _own_claims(ctx, ctx.text)
     if not in_masthead and not in_text:
         return None
     code = "claims-official-masthead" if in_masthead else "claims-official-text"
@@ -137,20 +177,40 @@ def presents_as_government(ctx: PageContext) -> Reason | None:
                    f"A non-government host presents itself as a government body ({', '.join(bodies[:3])})")
 
 
-_NAME_SEPARATORS = " -_|—·:>()[]【】"
+def _name_parts(text: str) -> list[str]:
+    """The lines of a title, heading or keywords list, each split into its named parts."""
+    return [part for line in text.split("\n") for part in _NAME_PARTS.split(line) if part]
+
+
+def _is_official_name(part: str, name: str) -> bool:
+    """The part is the official name: exactly, without its generic last words ("平台", "官网") or with
+    others, or (for a long name) with a character or two changed or left out, never added ("…入口")."""
+    if part == name or _GENERIC_SUFFIX.sub("", part) == _GENERIC_SUFFIX.sub("", name):
+        return True
+    return len(name) >= _MIN_FUZZY_NAME and len(part) <= len(name) and fuzz.ratio(part, name) >= _NAME_LIKENESS
 
 
 def official_name(ctx: PageContext) -> Reason | None:
-    """Gives itself the full name of a protected site (its title or heading is that name)."""
+    """Gives itself the full name of a protected site (its title, a heading or its site-name meta is
+    that name, give or take a generic word or a typo)."""
     if ctx.official or ctx.discussion:
         return None
-    for line in ctx.features.headline.split("\n"):
+    for part in _name_parts(ctx.features.headline):
         for target in targets():
-            rest = line[len(target.name):] if line.startswith(target.name) else None
-            if rest is not None and (not rest or rest[0] in _NAME_SEPARATORS):
-                return _reason(ctx, "official-name", f"以官方网站名称“{target.name}”自称",
+            if _is_official_name(part, target.name):
+                return _reason(ctx, "official-name", f"以官方网站名称“{target.name}”自称（{part}）",
                                f"Calls itself by the official name of {target.key}")
     return None
+
+
+def _lookup_names(ctx: PageContext) -> list[str]:
+    """What a script-only page calls itself that names a lookup: a part of its title, headings, meta
+    keywords or noscript text ending in 查询/核验 ..., or a lookup's name in its files and API paths."""
+    f = ctx.features
+    names = [part for part in _name_parts(f"{f.headline}\n{f.meta}\n{f.noscript}")
+             if _QUERY_SERVICE_NAME.search(part)]
+    files = " ".join(f.assets + sorted(p for p in f.phrases if p.startswith("/"))).lower() + " " + f.noscript.lower()
+    return names + [name for name in _APP_NAMES if name in files]
 
 
 def query_app_shell(ctx: PageContext) -> Reason | None:
@@ -158,7 +218,7 @@ def query_app_shell(ctx: PageContext) -> Reason | None:
     protected certificates: the shell of a query platform, like the official SPA."""
     if ctx.official or not ctx.features.app_shell or not ctx.on_topic:
         return None
-    names = [line for line in ctx.features.headline.split("\n") if _QUERY_SERVICE_NAME.search(line.strip())]
+    names = _lookup_names(ctx)
     if not names:
         return None
     return _reason(ctx, "query-app-shell", f"仅由脚本呈现的证书查询页面（{names[0]}）",
@@ -167,13 +227,25 @@ def query_app_shell(ctx: PageContext) -> Reason | None:
 
 def national_platform(ctx: PageContext) -> Reason | None:
     """Presents itself as a national certificate platform ("全国特种作业操作证查询中心") of the protected kind."""
-    if ctx.official or not ctx.on_topic:
+    if ctx.official or not ctx.on_topic or ctx.discussion:
         return None
-    names = ctx.offered(_NATIONAL_PLATFORM, ctx.features.masthead)
+    names = ctx.offered(_NATIONAL_PLATFORM, f"{ctx.features.masthead}\n{ctx.features.headline}")
     if not names:
         return None
     return _reason(ctx, "national-platform", f"非政府网站自称全国证书查询平台（{names[0]}）",
                    f"A non-government site poses as a national certificate platform ({names[0]})")
+
+
+def national_data(ctx: PageContext) -> Reason | None:
+    """A query service of its own that says its answers come from the ministry's or the nation's
+    database ("已接入应急管理部数据库", "与国家平台一致"): only the official platform has them."""
+    if ctx.official or not (ctx.query_forms or ctx.result_shown or ctx.features.app_shell) or not ctx.on_topic:
+        return None
+    claims = ctx.offered(_NATIONAL_DATA, ctx.text)
+    if not claims:
+        return None
+    return _reason(ctx, "national-data", f"非官方查询服务自称数据来自国家或应急管理部（{claims[0]}）",
+                   f"A non-official lookup claims the ministry's or the national data ({claims[0]})")
 
 
 def regional_platform(ctx: PageContext) -> Reason | None:
@@ -251,7 +323,7 @@ def conac_badge_misused(ctx: PageContext) -> Reason | None:
 
 def certificate_result(ctx: PageContext) -> Reason | None:
     """Shows a certificate result (name, category, dates, number): the fake "finds" a certificate."""
-    if ctx.official or not (ctx.result_shown or ctx.result_table):
+    if ctx.official or ctx.reporting or not (ctx.result_shown or ctx.result_table):
         return None
     if ctx.result_shown:
         return _reason(ctx, "certificate-result", "非官方网站展示证书查询结果（姓名、作业类别、有效期等）",
@@ -316,8 +388,7 @@ def seller_contacts(ctx: PageContext) -> Reason | None:
 def warning_context(ctx: PageContext) -> Reason | None:
     """Quotes the sellers' slogans to warn against them (news, notices, forum questions)."""
     _, _, quoted = ctx.seller_terms
-    warnings = {m[0] for m in WARNING.finditer(ctx.text[:50_000])}
-    if ctx.selling_openly or (quoted < 1 and len(warnings) < 3):
+    if ctx.selling_openly or (quoted < 1 and len(ctx.warnings) < 3):
         return None
     return _reason(ctx, "warning-context", "页面在警示或询问假证、假网站（引用的说法不计为兜售）",
                    "The page warns against or asks about fake certificates and sites (quoted slogans not counted)")
@@ -325,8 +396,7 @@ def warning_context(ctx: PageContext) -> Reason | None:
 
 def editorial_page(ctx: PageContext) -> Reason | None:
     """Has the structure of a news article, notice, encyclopedia entry or forum thread."""
-    markers = {m[0] for m in _EDITORIAL.finditer(ctx.text[:50_000])}
-    if len(markers) < 2 or ctx.query_forms or ctx.selling_openly:
+    if len(ctx.editorial_markers) < 2 or ctx.query_forms or ctx.selling_openly:
         return None
     return _reason(ctx, "editorial-page", "新闻、公告、百科或论坛页面的结构",
                    "Structure of a news article, notice, encyclopedia entry or forum")
@@ -347,8 +417,9 @@ def points_to_official(ctx: PageContext) -> Reason | None:
 
 SIGNALS = (
     reference_similarity, official_build, same_favicon,
-    certificate_query_form, form_posts_elsewhere, certificate_result, wechat_imitation,
-    official_name, query_app_shell, regional_platform, national_platform, presents_as_government, claims_official,
+    certificate_query_form, form_posts_elsewhere, api_elsewhere, certificate_result, wechat_imitation,
+    official_name, query_app_shell, regional_platform, national_platform, national_data, presents_as_government,
+    claims_official,
     government_site_code, government_sponsor, copied_identity, conac_badge_misused, invalid_record_number,
     seller_language, seller_prices, seller_contacts,
     warning_context, editorial_page, points_to_official,

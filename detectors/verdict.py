@@ -13,9 +13,13 @@ from detectors.weights import weights
 _DISTINCT_KINDS = (("wechat-imitation", "wechat"), ("certificate-result", "result-page"),
                    ("regional-platform", "provincial"))
 _SELLER_SIGNALS = frozenset(("seller-language", "seller-prices", "seller-contacts"))
-# A page with one of these imitates a query platform, whatever else it sells.
-_CLONE_SIGNALS = frozenset(("certificate-query-form", "reference-similarity", "official-build", "same-favicon",
-                            "copied-identity", "official-name", "query-app-shell"))
+# A page with one of these copies the official platform itself ...
+_COPY_SIGNALS = frozenset(("reference-similarity", "official-build", "same-favicon", "copied-identity",
+                           "official-name"))
+# ... with one of these it is a lookup service of its own that claims the national data ...
+_LOOKUP_SIGNALS = frozenset(("national-data", "national-platform"))
+# ... and with any of these it imitates a query platform, whatever else it sells.
+_CLONE_SIGNALS = _COPY_SIGNALS | frozenset(("certificate-query-form", "query-app-shell", "api-elsewhere"))
 
 
 @dataclass
@@ -40,11 +44,13 @@ def domain_reason(domain, points_at_full: int) -> Reason | None:
 
 
 def fake_kind(signals: list[Reason]) -> str:
-    """clone, result-page, seller, wechat or provincial, from the signals that fired."""
+    """clone, result-page, lookup, seller, wechat or provincial, from the signals that fired."""
     codes = {s.code for s in signals if s.points > 0}
     for code, kind in _DISTINCT_KINDS:
         if code in codes:
             return kind
+    if codes & _LOOKUP_SIGNALS and not codes & _COPY_SIGNALS:
+        return "lookup"
     if codes & _CLONE_SIGNALS:
         return "clone"
     seller = sum(s.points for s in signals if s.code in _SELLER_SIGNALS)
