@@ -368,9 +368,10 @@ class _Walk:
         # A page that repeats its form (a long list of copies) asks nothing new after the first; an
         # input known by nothing but its label is told apart by the label.
         if any(values[2:]):
-            if (form, values) in self.seen_fields:
+            key = (None if form is None else form.get("action", ""), values)
+            if key in self.seen_fields:
                 return
-            self.seen_fields.add((form, values))
+            self.seen_fields.add(key)
         elif len(self.outside_labels) >= MAX_LABELLED_FIELDS:
             return
         found = FormField(*values)
@@ -433,7 +434,7 @@ def _forms(walk: _Walk, url: str, page_host: str) -> list[Form]:
         action_host = host_of(action) if el.get("action", "").strip() else ""
         forms.append(Form(action=action, method=el.get("method", "get").lower(),
                           action_host="" if action_host == page_host else action_host,
-                          fields=fields, text=_label_text(el, 2000)))
+                          fields=fields, text=_label_text(el, 2000) if fields else ""))
     if walk.fields_outside_forms:
         labels = join_spaced_hanzi(normalize_text("\n".join(walk.outside_labels)))
         forms.append(Form(action="", method="", action_host="", fields=walk.fields_outside_forms, text=labels))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import unicodedata
 
 import pytest
 
 from detectors.pages import score_page
-from detectors.textnorm import decode_html, detect_codec, normalize_text, to_simplified
+from detectors.textnorm import (collapse_space, decode_html, detect_codec, join_spaced_hanzi, nfkc, normalize_text,
+                                to_simplified)
 
 TEXT = "关于谨防假冒特种作业操作证查询网站的提醒：请登录应急管理部官方平台查询证书信息。"
 TRADITIONAL = "關於謹防假冒特種作業操作證查詢網站的提醒：請登錄應急管理部官方平台查詢證書信息。"
@@ -81,3 +83,22 @@ def test_a_gbk_page_declared_by_the_server_header_is_scored_the_same():
     assert with_header.score == sniffed.score > 0
     scrapy_style = score_page(raw, "https://dgz-banzheng.top/", headers={b"Content-Type": [b"text/html; charset=gbk"]})
     assert scrapy_style.encoding == "gb18030"
+
+
+def test_normalisation_is_nfkc_whatever_the_mix_of_characters():
+    mixed = ("電工證 ＡＢＣ１２３，免考！ ℃ ① ㈱ ﹙注﹚ e\u0301 cafe\u0301 \u1100\u1161\u11a8 "
+             "\u0b47\u0b3e x\u3000y\u00a0z 豈 \U0002f800 …") * 3
+    expected = "\n".join(" ".join(line.split())
+                         for line in to_simplified(unicodedata.normalize("NFKC", mixed)).split("\n"))
+    assert normalize_text(mixed) == expected
+    assert nfkc(mixed) == unicodedata.normalize("NFKC", mixed)
+
+
+def test_white_space_collapses_inside_lines_and_blank_lines_go():
+    assert collapse_space("  a \t b \n\n \r\n  c\u3000d  \n") == "a b\nc d"
+    assert collapse_space("x\x00y") == "xy"
+
+
+def test_labels_padded_for_alignment_are_joined_but_words_apart_stay_apart():
+    assert join_spaced_hanzi("姓 名:张 伟 Li Wei") == "姓名:张伟 Li Wei"
+    assert join_spaced_hanzi("验证码 1234") == "验证码 1234"

@@ -124,3 +124,29 @@ def test_server_software_from_headers_is_an_indicator():
     found = extract_features("<p>x</p>", "https://a.example.com/", headers=headers)
     assert ("server", "Microsoft-IIS/7.5 | ASP.NET") in found.indicators
     assert not [k for k, _ in extract_features("<p>x</p>", "https://a.example.com/").indicators if k == "server"]
+
+
+def test_meta_names_noscript_and_api_hosts_of_a_script_only_page():
+    shell = ('<html><head><title>首页</title><meta name="keywords" content="电工证查询,焊工证查询">'
+             '<meta property="og:site_name" content="全国特种作业证书查询中心">'
+             '<script>var API_BASE = "https://api.query-zs.top/prod-api"; var CDN = "https://cdn.example.com/x.png";'
+             '</script></head><body><noscript>cert-query needs JavaScript</noscript><div id="app"></div></body></html>')
+    f = extract_features(shell, "https://tzzy-cx.com/")
+    assert f.meta == "电工证查询,焊工证查询"
+    assert "全国特种作业证书查询中心" in f.headline.split("\n")
+    assert f.noscript == "cert-query needs JavaScript"
+    assert f.api_hosts == ["api.query-zs.top"]
+    assert "/prod-api" in f.phrases and f.app_shell
+
+
+def test_a_form_repeated_down_a_long_page_is_read_once():
+    form = '<form action="/q"><input name="sfzh" placeholder="身份证号"><input name="xm" placeholder="姓名"></form>'
+    f = extract_features(f"<html><body>{form * 300}</body></html>", "https://a.example.com/")
+    assert sum(len(form.fields) for form in f.forms) == 2
+
+
+def test_a_page_cut_in_the_middle_of_a_form_is_told_from_a_whole_one():
+    cut = '<html><body><form action="/q"><input name="sfzh"><label>姓'
+    whole = '<html><body><form action="/q"><input name="sfzh"></form><p>x</p></body></html>'
+    assert extract_features(cut, "https://a.example.com/").cut_in_form
+    assert not extract_features(whole, "https://a.example.com/").cut_in_form

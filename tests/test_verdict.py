@@ -62,3 +62,11 @@ def test_top_reasons_are_the_strongest_few():
     verdict = combine(many, None, False, None, "cx.mem.gov.cn")
     assert [r.points for r in verdict.reasons] == [40, 30, 25, -20, 15][:weights("verdict")["max_reasons"]]
     assert len(verdict.signals) == len(many)
+
+
+def test_an_own_lookup_claiming_the_national_data_is_a_lookup_unless_it_copies_the_platform():
+    own = [reason("certificate-query-form", 45), reason("national-data", 20)]
+    assert fake_kind(own) == "lookup"
+    assert fake_kind(own + [reason("reference-similarity", 40)]) == "clone"
+    assert fake_kind([reason("national-platform", 25), reason("query-app-shell", 20)]) == "lookup"
+    assert fake_kind([reason("national-platform", 25), reason("certificate-result", 60)]) == "result-page"
