@@ -21,7 +21,8 @@ from rapidfuzz.distance import OSA
 
 from detectors.names import EXTRACT, GOVERNMENT_SUFFIXES, HostNameError, is_ip_literal, normalize_host
 from detectors.reasons import Reason
-from detectors.targets import Target, target_for_host, targets, vocabulary
+from detectors.targets import TARGETS_FILE, Target, target_for_host, targets, vocabulary
+from detectors.textnorm import to_simplified
 from detectors.weights import weights
 
 CONFUSABLES_FILE = Path(__file__).resolve().parent / "data" / "confusables.toml"
@@ -39,6 +40,11 @@ FOREIGN_GOVERNMENT_LABELS = frozenset({"gov", "gouv", "gob", "govt", "go", "mil"
 LONG_WORD_LENGTH = 9
 _LATIN_RUN = re.compile(r"[a-z]+")
 _GOV_SUFFIX_INSIDE = re.compile(r"gov[._-]?cn[._-]")
+_PIECE = re.compile(r"[a-z]+|[0-9]+")
+# Single letters or digits set apart by dashes, three or more: c-x-m-e-m.
+_LETTERS_APART = re.compile(r"(?<![a-z0-9])[a-z0-9](?:-[a-z0-9]){2,}(?![a-z0-9])")
+# A year as a word of a name (tzzy2026): sellers date their throwaway names.
+_YEAR = re.compile(r"20[0-3][0-9]")
 
 
 @dataclass
@@ -65,13 +71,15 @@ class Words:
     targets_chinese: dict[str, Target] = field(default_factory=dict)
     query: list[str] = field(default_factory=list)
     gov: list[str] = field(default_factory=list)
+    site: list[str] = field(default_factory=list)
 
     def target_words(self) -> dict[str, Target]:
         return {**self.targets_pinyin, **self.targets_chinese}
 
     def union(self, other: Words) -> Words:
         return Words({**self.targets_pinyin, **other.targets_pinyin}, {**self.targets_chinese, **other.targets_chinese},
-                     list(dict.fromkeys(self.query + other.query)), list(dict.fromkeys(self.gov + other.gov)))
+                     list(dict.fromkeys(self.query + other.query)), list(dict.fromkeys(self.gov + other.gov)),
+                     list(dict.fromkeys(self.site + other.site)))
 
 
 class Lexicon:
@@ -100,9 +108,13 @@ class Lexicon:
     def _build_words(self) -> None:
         """word -> (kind, target) for pinyin and for Chinese; a target's own word beats a shared one."""
         shared = vocabulary()
+        with open(TARGETS_FILE, "rb") as fh:
+            in_names = tomllib.load(fh)["name_vocabulary"]
         self.latin: dict[str, tuple[str, Target | None]] = {}
         self.chinese: dict[str, tuple[str, Target | None]] = {}
         for kind, latin, chinese in (("filler", shared.filler_pinyin, ()),
+                                     ("region", in_names["region_pinyin"], ()),
+                                     ("site", in_names["site_pinyin"], ()),
                                      ("query", shared.query_pinyin, shared.query_keywords),
                                      ("gov", shared.gov_pinyin, shared.gov_keywords)):
             self.latin.update(dict.fromkeys(latin, (kind, None)))
@@ -156,13 +168,17 @@ class Lexicon:
                                                     short_distance, short_distance)
 
     def _by_length(self, words, short_distance: int, long_distance: int) -> dict[int, list[tuple[list[str], int]]]:
-        """text length -> [(official strings a text of that length can be a typo of, distance allowed)]."""
+        """text length -> [(official strings a text of that length can be a typo of, distance allowed)].
+
+        Lengths may differ by the short distance only: a long name with two letters dropped or added
+        is a word of its own more often than a slip (chinasafe, not chinasafety).
+        """
         short = [word for word in words if len(word) < self.weights["typo_long_length"]]
         long = [word for word in words if len(word) >= self.weights["typo_long_length"]]
         table: dict[int, list[tuple[list[str], int]]] = {}
-        for length in range(1, max(map(len, words)) + long_distance + 1):
+        for length in range(1, max(map(len, words)) + short_distance + 1):
             for group, distance in ((short, short_distance), (long, long_distance)):
-                near = [word for word in group if abs(len(word) - length) <= distance]
+                near = [word for word in group if abs(len(word) - length) <= short_distance]
                 if near:
                     table.setdefault(length, []).append((near, distance))
         return table
@@ -196,6 +212,8 @@ class Lexicon:
             found.query.append(word)
         elif kind == "gov":
             found.gov.append(word)
+        elif kind == "site":
+            found.site.append(word)
 
     def _latin_words(self, run: str) -> tuple[str, ...]:
         """The run split into known words; if it cannot be split, its long target words."""
@@ -218,25 +236,31 @@ class Lexicon:
                     best[end] = best[start] + (piece,)
         return best[-1]
 
-    def only_target_words(self, label: str) -> Target | None:
-        """The target whose own name `label` is: its words plus filler, digits and dashes (yjglb-gd, 应急管理部).
+    def label_words(self, label: str) -> list[tuple[str, str, Target | None]] | None:
+        """(word, kind, target) for every word of `label`, numbers as kind "digits";
+        None if some letters belong to no known word."""
+        found = []
+        for run in _LATIN_RUN.findall(label):
+            split = self._segment(run)
+            if split is None:
+                return None
+            found += [(word, *self.latin[word]) for word in split]
+        found += [(word, *self.chinese[word]) for word in self.chinese_pattern.findall(label)]
+        rest = _LATIN_RUN.sub("-", self.chinese_pattern.sub("-", label))
+        if rest.strip("-_0123456789"):
+            return None
+        return found + [(number, "digits", None) for number in re.findall(r"[0-9]+", rest)]
+
+    def only_target_words(self, words: list[tuple[str, str, Target | None]] | None) -> Target | None:
+        """The target whose own name a label is: its words plus filler, places, digits and dashes (yjglb-gd, 应急管理部).
 
         At least one word must name the body or site itself; a subject word alone (aqsc, 安全生产)
         is what news and training sites are called. Official labels (mem, samr, chinasafety) do not
         count: under another suffix they are a tld-swap, weighed by its own signal.
         """
-        found = []                                           # (word, (kind, target)) in the label
-        for run in _LATIN_RUN.findall(label):
-            split = self._segment(run)
-            if split is None:
-                return None
-            found += [(word, self.latin[word]) for word in split]
-        chinese = self.chinese_pattern.findall(label)
-        found += [(word, self.chinese[word]) for word in chinese]
-        rest = _LATIN_RUN.sub("", self.chinese_pattern.sub("", label))
-        if rest.strip("-0123456789") or any(kind not in ("target", "filler") for _, (kind, _) in found):
+        if words is None or any(kind not in ("target", "filler", "region", "digits") for _, kind, _ in words):
             return None
-        return next((self.own_names[word] for word, _ in found
+        return next((self.own_names[word] for word, _, _ in words
                      if word in self.own_names and word not in self.official_labels), None)
 
 def _alternation(words) -> re.Pattern:
@@ -281,7 +305,7 @@ class Name:
     unicode: str         # what a person reads
     suffix: str          # public suffix, ASCII ("" if unknown)
     label: str           # registrable label, ASCII (cx-mem-gov in cx-mem-gov.com)
-    plain: str           # Unicode host without its suffix, as written
+    plain: str           # Unicode host without its suffix, as written (traditional characters simplified)
     core: str            # the same with look-alike characters spelled out
     lex: Lexicon = field(repr=False)
 
@@ -302,6 +326,11 @@ class Name:
             return self.spelled_words
         return self.spelled_words.union(self.plain_words)
 
+    @functools.cached_property
+    def label_words(self) -> list[tuple[str, str, Target | None]] | None:
+        """The registrable label word by word (as read), or None if it holds letters of no known word."""
+        return self.lex.label_words(self.core.rsplit(".", 1)[-1])
+
     @property
     def deconfused_host(self) -> str:
         return f"{self.core}.{self.suffix}" if self.suffix else self.core
@@ -321,6 +350,8 @@ def parse_name(host: str, unicode: str, parts, lex: Lexicon) -> Name:
     suffix_labels = suffix.count(".") + 1 if suffix else 0
     plain = ".".join(labels[:len(labels) - suffix_labels]) if suffix_labels < len(labels) else unicode
     label = parts.domain if parts.suffix else host.split(".")[-2 if len(labels) > 1 else -1]
+    if not plain.isascii():
+        plain = to_simplified(plain)             # 特種作業 reads as 特种作业
     return Name(host, unicode, suffix, label, plain, lex.deconfuse(plain), lex)
 
 
@@ -449,18 +480,19 @@ def gov_in_name(name: Name) -> Signal | None:
 
 
 def combosquat(name: Name) -> Signal | None:
-    """A target's (or the government's) word joined with a query word or another target word: memchaxun, tzzyczz."""
+    """A target's (or the government's) word joined with a query or site word, or another target word:
+    memchaxun, tzzy-portal, tzzyczz."""
     words = name.words
     named = list(words.target_words()) + words.gov
-    joined = words.query or named[1:len(words.target_words())]
+    joined = words.query or words.site or named[1:len(words.target_words())]
     if not named or not joined:
         return None
     # Without a target's word, a government certificate lookup is what the name promises.
     target = next(iter(words.target_words().values()), targets()[0])
     pair = f"{named[0]} + {joined[0]}"
     return (_reason("combosquat",
-                    f"把目标机构的名称与“查询/证书”类词语组合（{pair}）",
-                    f"joins a target's or the government's name with a query/certificate word ({pair})"),
+                    f"把目标机构的名称与“查询/证书/平台”类词语组合（{pair}）",
+                    f"joins a target's or the government's name with a query, certificate or site word ({pair})"),
             target)
 
 
@@ -495,12 +527,58 @@ def target_name(name: Name) -> Signal | None:
     label = name.core.rsplit(".", 1)[-1]
     if label in name.lex.official_labels:                   # mem.com is a tld-swap, weighed there
         return None
-    target = name.lex.only_target_words(label)
+    target = name.lex.only_target_words(name.label_words)
     if target is None:
         return None
     return (_reason("target-name",
                     f"整个域名主体就是 {target.short_name} 的名称或缩写（{label}）",
                     f"the whole name is {target.key}'s words or abbreviation ({label})"),
+            target)
+
+
+def region_name(name: Name) -> Signal | None:
+    """A province or its abbreviation with a target's words, nothing else: gd-tzzy, guangdong-yjglj.
+    Sellers name made-up provincial platforms so; a real provincial office is under gov.cn."""
+    words = name.label_words or ()
+    regions = [word for word, kind, _ in words if kind == "region"]
+    named = [(word, target) for word, kind, target in words if kind == "target"]
+    if not regions or not named:
+        return None
+    word, target = named[0]
+    return (_reason("region-name",
+                    f"省份名称或缩写（{regions[0]}）加上 {target.short_name} 的拼音或缩写（{word}），像是冒充的地方查询平台",
+                    f"a province ({regions[0]}) with the words of {target.key} ({word}): a made-up regional platform"),
+            target)
+
+
+def year_name(name: Name) -> Signal | None:
+    """A target's words with a year, nothing else: tzzy2026, dgz-2026, the dated names sellers register in bulk."""
+    words = name.label_words or ()
+    years = [word for word, kind, _ in words if kind == "digits" and _YEAR.fullmatch(word)]
+    named = [(word, target) for word, kind, target in words if kind == "target"]
+    if not years or not named:
+        return None
+    word, target = named[0]
+    return (_reason("year-name",
+                    f"{target.short_name} 的拼音或缩写加上年份（{word} + {years[0]}），像是批量注册的售证域名",
+                    f"the words of {target.key} with a year ({word} + {years[0]}): a seller's dated name"),
+            target)
+
+
+def letters_apart(name: Name) -> Signal | None:
+    """Letters set apart by dashes that, joined, spell a target's or the government's word: c-x-m-e-m."""
+    joined = _LETTERS_APART.sub(lambda match: match.group(0).replace("-", ""), name.core)
+    if joined == name.core:
+        return None
+    found = name.lex.words(joined)
+    new_targets = [word for word in found.target_words() if word not in name.words.target_words()]
+    new_gov = len(found.gov) > len(name.words.gov)
+    if not (new_targets or new_gov):
+        return None
+    target = found.target_words()[new_targets[0]] if new_targets else None
+    return (_reason("letters-apart",
+                    f"用横线把字母隔开来躲避检测：{name.core} 连起来读作 {joined}",
+                    f"letters set apart by dashes to slip past filters: {name.core} reads as {joined}"),
             target)
 
 
@@ -517,17 +595,23 @@ def lookup_words(name: Name) -> Signal | None:
 
 
 def tld_swap(name: Name) -> Signal | None:
-    """An official registrable label under another suffix: mem.top, chinasafety.com; more under a Chinese one (mem.org.cn)."""
-    label = name.lex.deconfuse(name.label)
+    """An official registrable label under another suffix (mem.top, chinasafety.com), or with a number
+    added (samr88.com, 5188-mem.cn); more under a Chinese suffix, which looks more official (mem.org.cn)."""
+    written = name.lex.deconfuse(name.label)
+    label = written.strip("-0123456789")
     target = name.lex.official_labels.get(label)
-    if target is None or name.lex.official_suffixes[label] == name.suffix:
+    numbered = label != written
+    if target is None or (not numbered and name.lex.official_suffixes[label] == name.suffix):
         return None
     official = f"{label}.{name.lex.official_suffixes[label]}"
-    chinese = not CHINESE_SUFFIX_LABELS.isdisjoint(name.suffix.split("."))
+    weight = "tld_swap" if CHINESE_SUFFIX_LABELS.isdisjoint(name.suffix.split(".")) else "tld_swap_chinese"
+    if numbered:
+        return (_reason("tld-swap", f"使用官方域名 {official} 的主体部分，加上数字（{_registered(name)}）",
+                        f"the official label of {official} with a number added ({_registered(name)})", weight=weight),
+                target)
     return (_reason("tld-swap",
                     f"使用官方域名 {official} 的主体部分，但换了后缀（.{name.suffix}）",
-                    f"the official label of {official} under another suffix (.{name.suffix})",
-                    weight="tld_swap_chinese" if chinese else "tld_swap"),
+                    f"the official label of {official} under another suffix (.{name.suffix})", weight=weight),
             target)
 
 
@@ -551,8 +635,8 @@ def digits_hyphens(name: Name) -> Reason | None:
 
 
 # Signals that tie a name to a target or to the government, strongest idea first.
-SIGNALS = (official_as_subdomain, dots_to_dashes, typo, homoglyph, gov_suffix_in_name, gov_in_name,
-           combosquat, target_pinyin, target_chinese, target_name, tld_swap, lookup_words)
+SIGNALS = (official_as_subdomain, dots_to_dashes, typo, homoglyph, letters_apart, gov_suffix_in_name, gov_in_name,
+           combosquat, target_pinyin, target_chinese, target_name, region_name, year_name, tld_swap, lookup_words)
 # Signals that only add to a name that already carries one of SIGNALS.
 AMPLIFIERS = (tld_risk, digits_hyphens)
 
@@ -591,7 +675,7 @@ def _cannot_fire(lex: Lexicon, ascii_host: str, unicode_host: str, parts) -> boo
         return False
     core = lex.deconfuse(ascii_host[:-len(parts.suffix) - 1])
     return (not lex.anchor_pattern.search(core) and not lex.lookup_label.fullmatch(parts.domain)
-            and _typo_hit(lex, core, parts.suffix, parts.domain) is None)
+            and not _LETTERS_APART.search(core) and _typo_hit(lex, core, parts.suffix, parts.domain) is None)
 
 
 def _is_official(lex: Lexicon, ascii_host: str, parts) -> bool:
