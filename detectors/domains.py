@@ -38,6 +38,8 @@ CHINESE_SUFFIX_LABELS = frozenset({"cn", "xn--fiqs8s", "xn--fiqz9s", "xn--55qx5d
 # Suffixes of other governments: "gov" in a name under them is no claim to be Chinese government.
 FOREIGN_GOVERNMENT_LABELS = frozenset({"gov", "gouv", "gob", "govt", "go", "mil", "gv"})
 LONG_WORD_LENGTH = 9
+# Pinyin abbreviations are initials, four letters at most (zscx, zjks): a longer word is spelled out.
+SPELLED_OUT_LENGTH = 5
 _LATIN_RUN = re.compile(r"[a-z]+")
 _GOV_SUFFIX_INSIDE = re.compile(r"gov[._-]?cn[._-]")
 _PIECE = re.compile(r"[a-z]+|[0-9]+")
@@ -583,11 +585,17 @@ def letters_apart(name: Name) -> Signal | None:
 
 
 def lookup_words(name: Name) -> Signal | None:
-    """A name that says nothing but "certificate lookup" (zhengshuchaxun.com, cxzs.icu): no target named,
-    so too weak for a verdict on its own, but enough for a crawler to look at what it serves."""
+    """A name that says nothing but "certificate lookup": no target named. In initials (cxzs.icu, zjks.com)
+    it is too weak for a verdict on its own, but enough for a crawler to look at what it serves; spelled
+    out in full (zhengshu-chaxun.com) it names the very service the fakes sell, and weighs more."""
     label = name.plain.rsplit(".", 1)[-1]
     if not name.lex.lookup_label.fullmatch(label):
         return None
+    words = [word for word, kind, _ in name.label_words or () if kind == "query"]
+    if len(words) >= 2 and all(len(word) >= SPELLED_OUT_LENGTH for word in words):
+        return (_reason("lookup-words", f"域名主体是完整拼写的“证书/查询”类词语（{'+'.join(words)}），直接以证书查询服务为名",
+                        f"the name spells out certificate lookup in full ({'+'.join(words)})", weight="lookup_words_spelled"),
+                targets()[0])
     return (_reason("lookup-words",
                     f"域名主体只由“证书/查询”类词语组成（{label}），是通用的证书查询名称",
                     f"the name says nothing but certificate lookup ({label})"),
@@ -698,8 +706,8 @@ def _scored(name: Name) -> DomainResult:
 def _strongest_target(name: Name, fired: list[Signal]) -> str | None:
     """The target of the strongest signal that names one (ties: file order).
 
-    A name that also carries query words imitates the target's query site, if it has one
-    (yjglb-zs: the ministry's words, but the certificate lookup is what it fakes).
+    A name that also carries query words, or the query site's own words, imitates the target's query
+    site, if it has one (yjglb-zs, mem-tzzy: the ministry's words, but the certificate lookup is what it fakes).
     """
     named = [(reason.points, target) for reason, target in fired if target is not None]
     if not named:
@@ -707,7 +715,8 @@ def _strongest_target(name: Name, fired: list[Signal]) -> str | None:
     top = max(points for points, _ in named)
     order = {target.key: rank for rank, target in enumerate(targets())}
     strongest = min((target for points, target in named if points == top), key=lambda t: order[t.key])
-    if strongest.query_site and name.words.query:
+    named = {target.key for target in name.words.target_words().values()}
+    if strongest.query_site and (name.words.query or strongest.query_site in named):
         return strongest.query_site
     return strongest.key
 

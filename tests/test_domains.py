@@ -54,30 +54,30 @@ FIRES = {
     "official-as-subdomain": ["cx.mem.gov.cn.example.top", "mem.gov.cn.cxzs.xyz", "cx.mem.gov.cn-query.com"],
     "dots-to-dashes": ["cx-mem-gov-cn.com", "cxmemgov.cn", "cnse-samr.com", "zlaq_mohurd.net"],
     "typo": ["cxmen.com", "chinasafty.com", "zlaqmohrud.com", "mem.gvo.cn", "ostaa.org.cn", "cx.mem.gov.cm"],
-    "homoglyph": ["cх-mеm.com", "cxrnem.com", "cx-mem-g0v.com", "cx.mem.gоv.cn", "cx.mem.g0v.cn"],
+    "homoglyph": ["cх-mеm.com", "cxrnem.com", "cx-mem-g0v.com", "cx.mem.gоv.cn", "cx.mem.g0v.cn", "cnse-sannr.com"],
     "gov-suffix-in-name": ["mem.gov.cn.com", "gov-cn.top", "cxmem.gov-cn.xyz"],
     "gov-in-name": ["cx-mem-gov.com", "zhengfu-cx.top", "国家证书查询.com"],
     "combosquat": ["memchaxun.com", "tzzy-cx.com", "yjglb-zs.com", "tzzyczz.com", "特种作业证书查询.com",
-                   "cx123-mem.com", "www.bzw-tzzy168.com"],
+                   "cx123-mem.com", "www.bzw-tzzy168.com", "tzzy-portal.com", "osta-official.com", "mem-online.cn"],
     "target-pinyin": ["yjglb.com", "aqsc-gd.cn", "chinasafety-cx.com"],
-    "target-chinese": ["特种作业.com", "应急管理查询.net"],
+    "target-chinese": ["特种作业.com", "应急管理查询.net", "特種作業證書查詢.com", "應急管理部.net"],
     "target-name": ["yjglb.vip", "yjglb-gd.net", "应急管理部.com", "yingjiguanlibu2024.top", "yjglb.com.cn"],
     "region-name": ["gd-tzzy.com", "aqsc-gd.cn", "guangdong-yjglj.net", "jstzzy-cx.com"],
     "year-name": ["tzzy2026.com", "dgz-2025.top", "2026-aqsc.cn", "yjglb2024.com"],
     "letters-apart": ["c-x-m-e-m.com", "t-z-z-y.top", "m-e-m-g-o-v.cn", "c-x-m-e-m-2026.com"],
     "tld-swap": ["mem.top", "chinasafety.com", "mohurd.net", "mem.org.cn", "samr88.com", "5188-mem.cn"],
-    "lookup-words": ["zhengshuchaxun.com", "cxzs.icu", "zs-cx.top"],
+    "lookup-words": ["zhengshuchaxun.com", "cxzs.icu", "zs-cx.top", "zhengshu-chaxun.com"],
     "tld-risk": ["tzzy-cx.top", "memchaxun.xyz"],
     "digits-hyphens": ["cx-mem-gov-2024.com", "tzzy-cx-zs.com"],
 }
 DOES_NOT_FIRE = {
     "official-as-subdomain": ["cx-mem-gov.com", "memgov.com", "cx.mem.gov.cn"],
     "dots-to-dashes": ["cx.mem.gov.cn.example.top", "cxmen.com", "memory.com"],
-    "typo": ["cxmem.top", "memory.com", "baidu.com", "cx-mem-gov.com", "gem.gov.in", "mea.gov.in"],
+    "typo": ["cxmem.top", "memory.com", "baidu.com", "cx-mem-gov.com", "gem.gov.in", "mea.gov.in", "chinasafe.com"],
     "homoglyph": ["cx-mem.com", "learn.com", "163.com"],
     "gov-suffix-in-name": ["cx-mem-gov.com", "govcnews.com", "yjgl.gd.gov.cn"],
-    "gov-in-name": ["www.gov.uk", "govinfo.gov", "govdelivery.com", "memchaxun.com"],
-    "combosquat": ["tzzy.com", "chaxun.com", "zhengshuchaxun.com", "快递查询.com"],
+    "gov-in-name": ["www.gov.uk", "govinfo.gov", "govdelivery.com", "memchaxun.com", "lk21official.cc"],
+    "combosquat": ["tzzy.com", "chaxun.com", "zhengshuchaxun.com", "快递查询.com", "official-online.com"],
     "target-pinyin": ["ruanjian.com", "yingjiesheng.com", "memory.com", "samrat.com"],
     "target-chinese": ["快递查询.com", "北京大学.cn"],
     "target-name": ["chinasafetynet.com", "tzzy-peixun.com", "mem.com", "tzzy-cx.com",
@@ -132,6 +132,42 @@ def test_lookalikes_and_their_targets(name, target):
     result = score_domain(name)
     assert result.verdict == "lookalike"
     assert result.target == target
+
+
+def test_traditional_characters_read_as_simplified():
+    result = score_domain("特種作業證書查詢.com")
+    assert result.verdict == "lookalike" and result.target == "cx.mem.gov.cn"
+    assert "homoglyph" not in codes("特種作業證書查詢.com")          # another script, not a disguise
+    assert any("特種作業證書查詢.com" in reason.zh for reason in result.reasons)
+
+
+def test_a_typo_changes_the_length_by_one_letter_at_most():
+    assert "typo" in codes("chinasafty.com") and "typo" in codes("chinasaefty.com")
+    assert score_domain("chinasafe.com").verdict == "unrelated"
+
+
+def test_lookup_words_weigh_more_spelled_out_than_in_initials():
+    spelled, initials = score_domain("zhengshu-chaxun.com"), score_domain("cxzs.com")
+    assert spelled.verdict == "lookalike" and spelled.target == "cx.mem.gov.cn"
+    assert initials.verdict == "unrelated"
+    assert spelled.reasons[0].points == weights("domain")["lookup_words_spelled"]
+
+
+def test_official_alone_claims_nothing_but_joins_a_target_s_word():
+    assert score_domain("official-store.com").verdict == "unrelated"
+    assert score_domain("osta-official.com").verdict == "lookalike"
+
+
+def test_the_ministry_s_word_with_the_lookup_s_word_imitates_the_lookup():
+    assert score_domain("mem-tzzy.com").target == "cx.mem.gov.cn"
+    assert score_domain("mem-gov.top").target == "mem.gov.cn"
+
+
+def test_numbered_names():
+    assert score_domain("tzzy2026.com").verdict == "lookalike"       # a year: a dated seller's name
+    assert score_domain("tzzy-1999.com").verdict == "unrelated"      # not a year sellers register names for
+    assert score_domain("samr88.com").verdict == "lookalike"         # an official label, numbered
+    assert score_domain("memo88.com").verdict == "unrelated"
 
 
 def test_government_pretender_without_a_target():
