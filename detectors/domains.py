@@ -42,7 +42,7 @@ LONG_WORD_LENGTH = 9
 SPELLED_OUT_LENGTH = 5
 _LATIN_RUN = re.compile(r"[a-z]+")
 _GOV_SUFFIX_INSIDE = re.compile(r"gov[._-]?cn[._-]")
-_PIECE = re.compile(r"[a-z]+|[0-9]+")
+_NUMBER = re.compile(r"[0-9]+")
 # Single letters or digits set apart by dashes, three or more: c-x-m-e-m.
 _LETTERS_APART = re.compile(r"(?<![a-z0-9])[a-z0-9](?:-[a-z0-9]){2,}(?![a-z0-9])")
 # A year as a word of a name (tzzy2026): sellers date their throwaway names.
@@ -97,9 +97,11 @@ class Lexicon:
         anchors += list(self.official_labels)
         # A name matching none of these (and no typo) cannot fire any signal: the fast exit.
         self.anchor_pattern = _alternation(anchors)
-        # A registrable label made only of query words ("certificate lookup") also gets past the exit.
-        query_words = [w for w, (kind, _) in self.latin.items() if kind == "query"]
-        self.lookup_label = re.compile(rf"(?:(?:{_alternation(query_words).pattern})[-_]?){{2,}}")
+        # A registrable label of two or more query words ("certificate lookup") and filler (quanguo, www)
+        # also gets past the exit.
+        query, filler = (rf"(?:(?:{_alternation(w for w, (k, _) in self.latin.items() if k == kind).pattern})[-_]?)"
+                         for kind in ("query", "filler"))
+        self.lookup_label = re.compile(rf"{filler}*{query}{filler}*{query}(?:{query}|{filler})*")
         self.deconfuse_table, self.deconfuse_digits, self.deconfuse_sequences = _load_confusables()
         with open(CDN_FILE, "rb") as fh:
             self.cdn_endings = tuple("." + domain for domain in tomllib.load(fh)["domains"])
@@ -110,13 +112,13 @@ class Lexicon:
     def _build_words(self) -> None:
         """word -> (kind, target) for pinyin and for Chinese; a target's own word beats a shared one."""
         shared = vocabulary()
-        with open(TARGETS_FILE, "rb") as fh:
-            in_names = tomllib.load(fh)["name_vocabulary"]
+        with open(TARGETS_FILE, "rb") as fh:                     # words that matter in names only
+            name_vocabulary = tomllib.load(fh)["name_vocabulary"]
         self.latin: dict[str, tuple[str, Target | None]] = {}
         self.chinese: dict[str, tuple[str, Target | None]] = {}
         for kind, latin, chinese in (("filler", shared.filler_pinyin, ()),
-                                     ("region", in_names["region_pinyin"], ()),
-                                     ("site", in_names["site_pinyin"], ()),
+                                     ("region", name_vocabulary["region_pinyin"], ()),
+                                     ("site", name_vocabulary["site_pinyin"], ()),
                                      ("query", shared.query_pinyin, shared.query_keywords),
                                      ("gov", shared.gov_pinyin, shared.gov_keywords)):
             self.latin.update(dict.fromkeys(latin, (kind, None)))
@@ -251,7 +253,7 @@ class Lexicon:
         rest = _LATIN_RUN.sub("-", self.chinese_pattern.sub("-", label))
         if rest.strip("-_0123456789"):
             return None
-        return found + [(number, "digits", None) for number in re.findall(r"[0-9]+", rest)]
+        return found + [(number, "digits", None) for number in _NUMBER.findall(rest)]
 
     def only_target_words(self, words: list[tuple[str, str, Target | None]] | None) -> Target | None:
         """The target whose own name a label is: its words plus filler, places, digits and dashes (yjglb-gd, 应急管理部).
@@ -539,7 +541,7 @@ def target_name(name: Name) -> Signal | None:
 
 
 def region_name(name: Name) -> Signal | None:
-    """A province or its abbreviation with a target's words, nothing else: gd-tzzy, guangdong-yjglj.
+    """A province or its abbreviation with a target's words, and no unknown letters: gd-tzzy, guangdong-yjglj.
     Sellers name made-up provincial platforms so; a real provincial office is under gov.cn."""
     words = name.label_words or ()
     regions = [word for word, kind, _ in words if kind == "region"]
@@ -554,7 +556,7 @@ def region_name(name: Name) -> Signal | None:
 
 
 def year_name(name: Name) -> Signal | None:
-    """A target's words with a year, nothing else: tzzy2026, dgz-2026, the dated names sellers register in bulk."""
+    """A target's words with a year, and no unknown letters: tzzy2026, dgz-2026, the dated names sellers register."""
     words = name.label_words or ()
     years = [word for word, kind, _ in words if kind == "digits" and _YEAR.fullmatch(word)]
     named = [(word, target) for word, kind, target in words if kind == "target"]
@@ -715,8 +717,8 @@ def _strongest_target(name: Name, fired: list[Signal]) -> str | None:
     top = max(points for points, _ in named)
     order = {target.key: rank for rank, target in enumerate(targets())}
     strongest = min((target for points, target in named if points == top), key=lambda t: order[t.key])
-    named = {target.key for target in name.words.target_words().values()}
-    if strongest.query_site and (name.words.query or strongest.query_site in named):
+    named_keys = {target.key for target in name.words.target_words().values()}
+    if strongest.query_site and (name.words.query or strongest.query_site in named_keys):
         return strongest.query_site
     return strongest.key
 

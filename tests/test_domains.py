@@ -59,7 +59,8 @@ FIRES = {
     "gov-in-name": ["cx-mem-gov.com", "zhengfu-cx.top", "国家证书查询.com"],
     "combosquat": ["memchaxun.com", "tzzy-cx.com", "yjglb-zs.com", "tzzyczz.com", "特种作业证书查询.com",
                    "cx123-mem.com", "www.bzw-tzzy168.com", "tzzy-portal.com", "osta-official.com", "mem-online.cn"],
-    "target-pinyin": ["yjglb.com", "aqsc-gd.cn", "chinasafety-cx.com"],
+    "target-pinyin": ["yjglb.com", "aqsc-gd.cn", "chinasafety-cx.com", "sanleirenyuan.com", "jndj-zs.cn",
+                      "scjg-cx.com"],                          # pinyin of the targets' Chinese keywords
     "target-chinese": ["特种作业.com", "应急管理查询.net", "特種作業證書查詢.com", "應急管理部.net"],
     "target-name": ["yjglb.vip", "yjglb-gd.net", "应急管理部.com", "yingjiguanlibu2024.top", "yjglb.com.cn"],
     "region-name": ["gd-tzzy.com", "aqsc-gd.cn", "guangdong-yjglj.net", "jstzzy-cx.com"],
@@ -151,6 +152,8 @@ def test_lookup_words_weigh_more_spelled_out_than_in_initials():
     assert spelled.verdict == "lookalike" and spelled.target == "cx.mem.gov.cn"
     assert initials.verdict == "unrelated"
     assert spelled.reasons[0].points == weights("domain")["lookup_words_spelled"]
+    assert score_domain("quanguozhengshuchaxun.com").verdict == "lookalike"     # 全国 is filler around them
+    assert "lookup-words" not in codes("chaxunchina.com")                        # one query word is no lookup name
 
 
 def test_official_alone_claims_nothing_but_joins_a_target_s_word():
