@@ -62,26 +62,26 @@ class FetchRecorder:
     def from_crawler(cls, crawler):
         return cls(crawler, Path(crawler.settings.get("FAKEGOV_BENCH_RECORD")))
 
-    def _clock(self) -> tuple[float, float]:
-        return time.perf_counter() - self.first[0], time.process_time() - self.first[1]
+    def _since_first(self) -> float:
+        return time.perf_counter() - self.first[0]
 
     def reached(self, request, spider):
         if self.first is None:
             self.first = time.perf_counter(), time.process_time()
-        self.reached_at[id(request)] = self._clock()[0]
+        self.reached_at[id(request)] = self._since_first()
         if not request.meta.get("retry_times"):
             self.requests.append({"url": request.url, "method": request.method,
                                   "body": request.body.decode("latin-1"),
                                   "content_type": (request.headers.get("Content-Type") or b"").decode("latin-1")})
 
     def left(self, request, spider):
-        took = self._clock()[0] - self.reached_at.pop(id(request), 0.0)
+        took = self._since_first() - self.reached_at.pop(id(request), 0.0)
         if took >= TIMED_OUT * request.meta.get("download_timeout", self.timeout):
             self.waited.add(request.url)
 
     def item_done(self, item, *args, **kwargs):
         url = item.url if hasattr(item, "url") else item.get("url")
-        self.items.append((*self._clock(), url))
+        self.items.append((self._since_first(), time.process_time() - self.first[1], url))
 
     def closed(self, spider, reason):
         self.path.write_text(json.dumps({"requests": self.requests, "waited": sorted(self.waited),

@@ -59,6 +59,11 @@ def _exit_after(parent) -> None:
     os._exit(0)
 
 
+def _started() -> bool:
+    """Answered once the side process has started and loaded the detectors."""
+    return True
+
+
 def side_processes(crawler) -> ProcessPoolExecutor | None:
     """The crawl's processes beside the reactor (FAKEGOV_SIDE_PROCESSES; None for 0), stopped with the
     engine. Spawned, not forked: the crawl process has threads (world server, writers) a fork would copy
@@ -207,6 +212,10 @@ class EvidencePipeline(context.CrawlerComponent):
 class DetectPipeline(context.CrawlerComponent):
     """Scores every page, and every host that could not be fetched, with the detectors: pure CPU work,
     done in a side process when there is one, on another core than the reactor."""
+
+    async def open_spider(self, spider=None):
+        # The side process starts before the first request, so that no page waits for it.
+        await beside(self.crawler, _started)
 
     async def process_item(self, item: Fetch):
         from crawler.scoring import score_fetch

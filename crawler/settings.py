@@ -24,6 +24,7 @@ FAKEGOV_MAX_REDIRECTS = 10
 FAKEGOV_WHOIS_MAX_AGE_DAYS = 7  # WHOIS answers are reused for this long
 FAKEGOV_CT_MIN_SCORE = 20    # CT names below the lookalike verdict are still captured from this domain score
 FAKEGOV_CANARY_QUERY = True   # submit a made-up identity to query forms of non-official sites
+FAKEGOV_SIDE_PROCESSES = 1    # processes beside the reactor for the detectors, DNS and WHOIS (0: none)
 
 # The investigated sites are hostile and do not get a say in whether their evidence is taken.
 ROBOTSTXT_OBEY = False
@@ -49,6 +50,9 @@ RETRY_ENABLED = True
 RETRY_TIMES = 1            # a dead or slow host is tried twice, not three times
 # Item processing (detection, storage) is the bottleneck on two cores with the default of 100.
 CONCURRENT_ITEMS = 10
+# Scrapy re-reads and parses the source of a callback for this check on every answer whose callback is a
+# bound method (its cache never hits them): a linter's job, too costly for every page of a crawl.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 # Redirects are followed by the capture itself, so that every hop is recorded (crawler.capture).
 REDIRECT_ENABLED = False
 METAREFRESH_ENABLED = False

@@ -49,8 +49,14 @@ def _media_type(item: Fetch) -> str | None:
     return value.split(";")[0].strip() or None
 
 
+@functools.lru_cache(maxsize=65536)
+def _site_key(host: str) -> str:
+    """site_key, remembered: a search results page alone names a dozen hosts, most of them seen before."""
+    return site_key(host)
+
+
 def _site_and_url(store: Store, url: str, host: str) -> tuple[int, int]:
-    site = queries.site_id(store.db, site_key(host))
+    site = queries.site_id(store.db, _site_key(host))
     return site, queries.url_id(store.db, url, host, site)
 
 
@@ -122,13 +128,13 @@ def _record_discovery(store: Store, run: int, item: Fetch, site: int, url: int) 
         queries.add_discovery(store.db, site, url, run, discovery["source"], engine=discovery.get("engine"),
                               keyword=discovery.get("keyword"), rank=discovery.get("rank"), ad=discovery.get("ad"),
                               detail=discovery.get("detail"))
-    elif item.role == "hop" and item.chain and site_key(item.host) != site_key_of(item.chain[0]["url"]):
+    elif item.role == "hop" and item.chain and _site_key(item.host) != site_key_of(item.chain[0]["url"]):
         queries.add_discovery(store.db, site, url, run, "redirect",
                               detail={"chain": [step["url"] for step in item.chain], "via": discovery})
-    elif item.role in ("page", "canary") and referer and site_key(item.host) != site_key_of(referer):
+    elif item.role in ("page", "canary") and referer and _site_key(item.host) != site_key_of(referer):
         queries.add_discovery(store.db, site, url, run, "form" if item.role == "canary" else "link",
                               detail={"from": referer, "via": discovery})
 
 
 def site_key_of(url: str) -> str:
-    return site_key(urlsplit(url).hostname or "")
+    return _site_key(urlsplit(url).hostname or "")

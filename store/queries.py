@@ -23,6 +23,14 @@ def as_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def _insert(db: sqlite_utils.Database, table: str, row: dict) -> int:
+    """Insert one row into a table the schema made; returns its id. A crawl writes several rows per page:
+    sqlite-utils' `insert` would first look the table up again each time."""
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    return db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values())).lastrowid
+
+
 # -- crawl runs --------------------------------------------------------------------------------
 
 def start_run(db: sqlite_utils.Database, kind: str, args: dict, pid: int, started_by: str | None = None) -> int:
@@ -98,25 +106,25 @@ def frontier_budgets(db: sqlite_utils.Database, run_id: int) -> dict[str, set[st
 def site_id(db: sqlite_utils.Database, site_key: str) -> int:
     """The id of the site, created on first sight."""
     now = now_utc()
-    db.execute("INSERT INTO sites (site_key, first_seen, last_seen) VALUES (?, ?, ?) "
-               "ON CONFLICT(site_key) DO UPDATE SET last_seen = excluded.last_seen", [site_key, now, now])
-    return db.execute("SELECT id FROM sites WHERE site_key = ?", [site_key]).fetchone()[0]
+    return db.execute("INSERT INTO sites (site_key, first_seen, last_seen) VALUES (?, ?, ?) "
+                      "ON CONFLICT(site_key) DO UPDATE SET last_seen = excluded.last_seen RETURNING id",
+                      [site_key, now, now]).fetchone()[0]
 
 
 def url_id(db: sqlite_utils.Database, url: str, host: str, site: int) -> int:
     now = now_utc()
-    db.execute("INSERT INTO urls (url, host, site_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
-               "ON CONFLICT(url) DO UPDATE SET last_seen = excluded.last_seen", [url, host, site, now, now])
-    return db.execute("SELECT id FROM urls WHERE url = ?", [url]).fetchone()[0]
+    return db.execute("INSERT INTO urls (url, host, site_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
+                      "ON CONFLICT(url) DO UPDATE SET last_seen = excluded.last_seen RETURNING id",
+                      [url, host, site, now, now]).fetchone()[0]
 
 
 def add_discovery(db: sqlite_utils.Database, site: int, url: int | None, run_id: int | None, source: str,
                   engine: str | None = None, keyword: str | None = None, rank: int | None = None,
                   ad: bool | None = None, detail: dict | None = None) -> int:
-    return db["discoveries"].insert({
+    return _insert(db, "discoveries", {
         "site_id": site, "url_id": url, "run_id": run_id, "source": source, "engine": engine,
         "keyword": keyword, "rank": rank, "ad": None if ad is None else int(ad),
-        "detail": as_json(detail or {}), "found_at": now_utc()}).last_pk
+        "detail": as_json(detail or {}), "found_at": now_utc()})
 
 
 def add_tip(db: sqlite_utils.Database, url: str, source: str | None, reporter: str | None,
@@ -139,10 +147,10 @@ def add_capture(db: sqlite_utils.Database, row: dict) -> int | None:
 
 def add_signals(db: sqlite_utils.Database, capture: int | None, site: int, detector: str,
                 reasons: Iterable[dict], version: str) -> None:
-    db["signals"].insert_all(
-        ({"capture_id": capture, "site_id": site, "detector": detector, "code": r["code"],
-          "points": r["points"], "zh": r["zh"], "en": r["en"], "detector_version": version} for r in reasons),
-        batch_size=200)
+    db.conn.executemany(
+        "INSERT INTO signals (capture_id, site_id, detector, code, points, zh, en, detector_version) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(capture, site, detector, r["code"], r["points"], r["zh"], r["en"], version) for r in reasons])
 
 
 def add_indicators(db: sqlite_utils.Database, site: int, capture: int | None,
@@ -182,14 +190,14 @@ def mark_site_reachability(db: sqlite_utils.Database, site: int, up: bool) -> No
 # -- DNS and WHOIS ---------------------------------------------------------------------------
 
 def record_dns(db: sqlite_utils.Database, name: str, answers: dict, rcode: str, resolver: str | None) -> None:
-    db["dns_lookups"].insert({"name": name, "answers": as_json(answers), "rcode": rcode, "resolver": resolver,
-                              "looked_up_at": now_utc()})
+    _insert(db, "dns_lookups", {"name": name, "answers": as_json(answers), "rcode": rcode, "resolver": resolver,
+                                "looked_up_at": now_utc()})
 
 
 def record_whois(db: sqlite_utils.Database, domain: str, parsed: dict | None, raw_sha256: str | None,
                  error: str | None = None) -> None:
     parsed = parsed or {}
-    db["whois"].insert({
+    _insert(db, "whois", {
         "domain": domain, "fetched_at": now_utc(), "raw_sha256": raw_sha256, "found": parsed.get("found"),
         "registrar": parsed.get("registrar"), "created": parsed.get("created"), "expires": parsed.get("expires"),
         "status": as_json(parsed.get("status") or []), "name_servers": as_json(parsed.get("name_servers") or []),
