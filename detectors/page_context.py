@@ -19,7 +19,10 @@ _SELLER_STRONG = any_of(WORDS["seller"]["strong"], padded=True)
 _SELLER_STRONG_PATTERNS = tuple((re.compile(p["pattern"]), tuple(p["needs"]))
                                 for p in WORDS["seller"]["strong_patterns"])
 _SELLER_WEAK = any_of(WORDS["seller"]["weak"], padded=True)
-_PRICE = re.compile(WORDS["seller"]["price_pattern"])
+_CURRENCY_PRICE = re.compile(WORDS["seller"]["price_pattern"])
+_UNIT_PRICE = re.compile(WORDS["seller"]["unit_price_pattern"])
+_CURRENCY_PREFIXES = ("HK", "US", "NT")
+_PADDING = re.compile(r"[\s*★☆·•_~\-]")
 _CERTIFICATE_WORD = any_of(WORDS["seller"]["certificate_words"])
 _TRAINING_WORD = any_of(WORDS["seller"]["training_words"])
 WARNING = any_of(WORDS["warning"]["markers"] + WORDS["warning"]["doubt"])
@@ -112,14 +115,17 @@ class PageContext:
 
     def scan(self, pattern: re.Pattern, text: str) -> tuple[list[str], int]:
         """(matches of `pattern` the page says in its own name, how many others it only quotes)."""
-        offered, quoted = [], 0
+        offered, quoted = {}, 0
         for m in itertools.islice(pattern.finditer(text), MAX_MATCHES):
+            term = unpad(m[0])
+            if term in offered and quoted:
+                continue        # another place of a term already offered tells nothing new
             if self.discussion or is_quoted(text, m.start(), m.end(), sentence_only=self.buyable) \
                     or (self.warning_page and in_quotation_marks(text, m.start())):
                 quoted += 1
             else:
-                offered.append(unpad(m[0]))
-        return list(dict.fromkeys(offered)), quoted
+                offered[term] = True
+        return list(offered), quoted
 
     def offered(self, pattern: re.Pattern, text: str) -> list[str]:
         return self.scan(pattern, text)[0]
@@ -168,10 +174,10 @@ class PageContext:
     @functools.cached_property
     def certificate_price(self) -> str | None:
         """The first price put on a certificate (not on a training course), if any."""
-        for m in _PRICE.finditer(self.text):
-            window = self.text[max(0, m.start() - 15):m.end() + 15]
+        for start, end in prices(self.text):
+            window = self.text[max(0, start - 15):end + 15]
             if _CERTIFICATE_WORD.search(window) and not _TRAINING_WORD.search(window):
-                return m[0]
+                return self.text[start:end]
         return None
 
     @functools.cached_property
@@ -216,8 +222,17 @@ class PageContext:
         return int(self.weights[code])
 
 
+def prices(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every price in the text, in order: "680元", "1280港元", "HK$1,280", "￥680"."""
+    found = [m.span() for m in _UNIT_PRICE.finditer(text)]
+    for m in _CURRENCY_PRICE.finditer(text):
+        start = m.start() - 2 if text[max(0, m.start() - 2):m.start()] in _CURRENCY_PREFIXES else m.start()
+        found.append((start, m.end()))
+    return sorted(found)
+
+
 def unpad(term: str) -> str:
-    return re.sub(r"[\s*★☆·•_~\-]", "", term)
+    return _PADDING.sub("", term)
 
 
 def _result_fields(text: str) -> int:
@@ -225,8 +240,10 @@ def _result_fields(text: str) -> int:
 
 
 def _shows_person(text: str) -> bool:
-    return (any(label in text for label in _PERSON_LABELS) and _result_fields(text) >= 4 and bool(_DATE.search(text))
-            and (bool(_PERSON_NUMBER.search(text)) or "作业类别" in text or "操作项目" in text))
+    # Cheapest tests first: most blocks fail on the date.
+    return (any(label in text for label in _PERSON_LABELS) and bool(_DATE.search(text))
+            and ("作业类别" in text or "操作项目" in text or bool(_PERSON_NUMBER.search(text)))
+            and _result_fields(text) >= 4)
 
 
 def in_quotation_marks(text: str, start: int) -> bool:
@@ -266,7 +283,8 @@ def _reported_or_denied(text: str, start: int) -> bool:
     """Someone else's words ("网上说免考", "客服表示：可以免考") or an offer refused ("本中心不代办证书",
     "并非免考")."""
     clause = _clause_before(text, start)
-    if any(word in _NOT_REPORTED.sub("", clause) for word in _REPORTED):
+    spoken = _NOT_REPORTED.sub("", clause)
+    if any(word in spoken for word in _REPORTED):
         return True
     if clause.rstrip(_BEFORE_PHRASE).endswith(_NEGATIONS) or any(word in clause for word in _REFUSALS):
         return True

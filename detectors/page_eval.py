@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from detectors.pages import host_standing, score_page, unreadable_reason
+from detectors.textnorm import decode_page
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "fixtures" / "corpus"
@@ -223,8 +224,9 @@ def evaluate(corpus_dir: Path = CORPUS_DIR, world_dir: Path = WORLD_DIR) -> dict
 # -- speed -------------------------------------------------------------------------------------------
 
 def _inflate(raw: bytes, size: int) -> bytes:
-    """A page grown to about `size` bytes by repeating its body, as long article lists are."""
-    text = raw.decode("utf-8", "replace")
+    """A page grown to about `size` bytes by repeating its body, as long article lists are, in its own
+    encoding (a GBK or Big5 page grown as UTF-8 would be 100 KB of mojibake)."""
+    text, codec = decode_page(raw)
     start, end = text.find("<body"), text.rfind("</body>")
     if start < 0 or end <= start:
         return raw
@@ -232,8 +234,8 @@ def _inflate(raw: bytes, size: int) -> bytes:
     body = text[body_start:end]
     if not body.strip():
         return raw
-    copies = max(1, size // max(1, len(body.encode("utf-8"))))
-    return (text[:body_start] + body * copies + text[end:]).encode("utf-8")
+    copies = max(1, size // max(1, len(body.encode(codec, "replace"))))
+    return (text[:body_start] + body * copies + text[end:]).encode(codec, "replace")
 
 
 def _labelled_pages() -> list[tuple[bytes, str]]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -30,7 +31,7 @@ _WECHAT_MARKUP = tuple(WORDS["wechat"]["markup"])
 _WECHAT_TEXT = any_of(WORDS["wechat"]["text"])
 _WECHAT_VERIFIED = tuple(WORDS["wechat"]["verified"])
 _WECHAT_HOSTS = ("mp.weixin.qq.com",)
-_NATIONAL_DATA = re.compile("|".join(WORDS["claims"]["national_data"]))
+_NATIONAL_DATA = tuple((re.compile(p["pattern"]), tuple(p["needs"])) for p in WORDS["claims"]["national_data"])
 _POINTER = any_of(WORDS["official_pointer"]["phrases"])
 _QUERY_SERVICE_NAME = re.compile(r"(?:查询|核验|验证|核查)(?:平台|系统|中心|网|入口)?$")
 _APP_NAMES = tuple(WORDS["app"]["names"])
@@ -182,12 +183,19 @@ def _name_parts(text: str) -> list[str]:
     return [part for line in text.split("\n") for part in _NAME_PARTS.split(line) if part]
 
 
+@functools.cache
+def _name_core(name: str) -> str:
+    return _GENERIC_SUFFIX.sub("", name)
+
+
 def _is_official_name(part: str, name: str) -> bool:
     """The part is the official name: exactly, without its generic last words ("平台", "官网") or with
     others, or (for a long name) with a character or two changed or left out, never added ("…入口")."""
-    if part == name or _GENERIC_SUFFIX.sub("", part) == _GENERIC_SUFFIX.sub("", name):
+    if part == name or _name_core(part) == _name_core(name):
         return True
-    return len(name) >= _MIN_FUZZY_NAME and len(part) <= len(name) and fuzz.ratio(part, name) >= _NAME_LIKENESS
+    # (A part shorter by more than a fifth of the name cannot be 90% like it: no need to compare.)
+    fuzzy = len(name) >= _MIN_FUZZY_NAME and len(name) - len(name) // 5 <= len(part) <= len(name)
+    return fuzzy and fuzz.ratio(part, name) >= _NAME_LIKENESS
 
 
 def official_name(ctx: PageContext) -> Reason | None:
@@ -241,7 +249,8 @@ def national_data(ctx: PageContext) -> Reason | None:
     database ("已接入应急管理部数据库", "与国家平台一致"): only the official platform has them."""
     if ctx.official or not (ctx.query_forms or ctx.result_shown or ctx.features.app_shell) or not ctx.on_topic:
         return None
-    claims = ctx.offered(_NATIONAL_DATA, ctx.text)
+    claims = [claim for pattern, needs in _NATIONAL_DATA if any(word in ctx.text for word in needs)
+              for claim in ctx.offered(pattern, ctx.text)]
     if not claims:
         return None
     return _reason(ctx, "national-data", f"非官方查询服务自称数据来自国家或应急管理部（{claims[0]}）",

@@ -33,8 +33,12 @@ _SNIFF_BYTES = 4096
 _SAMPLE_BYTES = 16 * 1024
 
 _LINE_MARKS = re.compile("\x00+")
-# Runs of characters that are neither ASCII nor unified ideographs: the only ones NFKC may change.
-_OTHER_RUN = re.compile("[^\x00-\x7f\u4e00-\u9fff]+")
+# The full-width punctuation of every Chinese sentence, replaced at C speed before anything else.
+_SENTENCE_PUNCTUATION = {wide: unicodedata.normalize("NFKC", wide) for wide in "，：（）！？；"}
+# Runs of characters that NFKC may change: not ASCII, not unified ideographs, not the common
+# punctuation NFKC leaves alone (、。《》「」『』【】 “” ‘’ — · © ® ×).
+_OTHER_RUN = re.compile("[^\x00-\x7f\u4e00-\u9fff\u3001\u3002\u300a-\u3011\u201c\u201d\u2018\u2019\u2014"
+                        "\u00b7\u00a9\u00ae\u00d7]+")
 _RUN_FORMS: dict[str, str] = {}
 _CACHED_RUN_CHARS = 8
 _MAX_CACHED_RUNS = 20_000
@@ -157,9 +161,12 @@ def _nfkc_run(match: re.Match) -> str:
 
 
 def nfkc(text: str) -> str:
-    """NFKC of the text. Chinese pages are mostly ASCII and unified ideographs, which NFKC leaves as
-    they are: only the runs of other characters (full-width punctuation, letters and digits,
-    compatibility ideographs ...) are normalised, each distinct run once per process."""
+    """NFKC of the text. Chinese pages are mostly ASCII, unified ideographs and punctuation: the
+    sentence punctuation is replaced first, then only the runs of other characters (full-width
+    letters and digits, compatibility ideographs ...) are normalised, each distinct run once per process."""
+    for wide, narrow in _SENTENCE_PUNCTUATION.items():
+        if wide in text:
+            text = text.replace(wide, narrow)
     try:
         return _OTHER_RUN.sub(_nfkc_run, text)
     except _NeedsWholeText:

@@ -87,7 +87,7 @@ def test_a_gbk_page_declared_by_the_server_header_is_scored_the_same():
 
 def test_normalisation_is_nfkc_whatever_the_mix_of_characters():
     mixed = ("電工證 ＡＢＣ１２３，免考！ ℃ ① ㈱ ﹙注﹚ e\u0301 cafe\u0301 \u1100\u1161\u11a8 "
-             "\u0b47\u0b3e x\u3000y\u00a0z 豈 \U0002f800 …") * 3
+             "\u0b47\u0b3e x\u3000y\u00a0z 豈 \U0002f800 … 、。《》「」『』【】“”‘’—·©®×：（）；？") * 3
     expected = "\n".join(" ".join(line.split())
                          for line in to_simplified(unicodedata.normalize("NFKC", mixed)).split("\n"))
     assert normalize_text(mixed) == expected
