@@ -275,24 +275,30 @@ class _Walk:
                     "table": self.tables.append, "form": self._on_form, "meta": self._on_meta,
                     "noscript": self._on_noscript, "app-root": self._on_app_root_tag,
                     "input": self._on_field, "select": self._on_field, "textarea": self._on_field}
-        tokens, roles = self.tokens, {}
+        roles = {}
+        # Bound once: this loop runs for every element of the page.
+        role_of, handler_of, new_role = roles.get, handlers.get, self._role
+        add_token, add_masthead, add_headline = self.tokens.append, self.masthead.append, self.headline.append
         for el in itertools.islice(root.iter(lxml.etree.Element), MAX_ELEMENTS):
             tag = el.tag
             key = (tag, el.get("class"), el.get("id"))
-            role = roles.get(key)
+            role = role_of(key)
             if role is None:
-                role = roles[key] = self._role(*key)
+                role = roles[key] = new_role(*key)
             token, block, masthead, headline = role
-            tokens.append(token)
+            add_token(token)
             if block:
-                el.tail = "\n" + (el.tail or "")
-            handler = handlers.get(tag)
+                # A line break after each block, unless the markup already starts the next line.
+                tail = el.tail
+                if not tail or not tail.lstrip(" \t\r").startswith("\n"):
+                    el.tail = "\n" + (tail or "")
+            handler = handler_of(tag)
             if handler:
                 handler(el)
             if masthead:
-                self.masthead.append(el)
+                add_masthead(el)
                 if headline:
-                    self.headline.append(el)
+                    add_headline(el)
 
     def _role(self, tag: str, css: str | None, ident: str | None) -> tuple[str, bool, bool, bool]:
         """(structure token, block?, masthead?, headline?) of elements with this tag, class and id.

@@ -42,6 +42,7 @@ _GENERIC_SUFFIX = re.compile(r"(?:(?:服务)?(?:平台|系统|网站|官网|网)
 _NAME_LIKENESS = 90        # rapidfuzz ratio from which a long name is the official one, typos and all
 _MIN_FUZZY_NAME = 12       # shorter names must match exactly (one character changes their meaning)
 _OFFICIAL_HOST_REACH = 40  # an official claim this close to an official host name points to that host
+_BODY_BEFORE_CLAIM = 12    # ... and one this close after a government body's name is that body's site
 
 
 def _reason(ctx: PageContext, code: str, zh: str, en: str, points: int | None = None) -> Reason:
@@ -138,18 +139,21 @@ def api_elsewhere(ctx: PageContext) -> Reason | None:
 
 # -- claims ---------------------------------------------------------------------------------------
 
-def _official_host_near(text: str, start: int, end: int) -> bool:
+def _about_the_real_site(text: str, start: int, end: int) -> bool:
+    """An official claim about the real site: an official host named beside it ("请在官方平台
+    cx.mem.gov.cn 核验"), or a government body just before it ("应急管理部官网查询")."""
     window = text[max(0, start - _OFFICIAL_HOST_REACH):end + _OFFICIAL_HOST_REACH]
-    return any(host in window for target in targets() for host in target.hosts)
+    if any(host in window for target in targets() for host in target.hosts):
+        return True
+    return bool(_GOV_BODY.search(text, max(0, start - _BODY_BEFORE_CLAIM), start))
 
 
 def _own_claims(ctx: PageContext, text: str) -> list[str]:
-    """Official claims the page makes about itself: not quoted, and not about an official host it
-    names beside them ("请在官方平台 cx.mem.gov.cn 核验")."""
+    """Official claims the page makes about itself: not quoted, and not about the real site."""
     if ctx.discussion:
         return []
     claims = [m[0] for m in itertools.islice(_CLAIM.finditer(text), MAX_MATCHES)
-              if not is_quoted(text, m.start(), m.end()) and not _official_host_near(text, m.start(), m.end())]
+              if not is_quoted(text, m.start(), m.end()) and not _about_the_real_site(text, m.start(), m.end())]
     return list(dict.fromkeys(claims))
 
 
@@ -237,7 +241,10 @@ def national_platform(ctx: PageContext) -> Reason | None:
     """Presents itself as a national certificate platform ("全国特种作业操作证查询中心") of the protected kind."""
     if ctx.official or not ctx.on_topic or ctx.discussion:
         return None
-    names = ctx.offered(_NATIONAL_PLATFORM, f"{ctx.features.masthead}\n{ctx.features.headline}")
+    f = ctx.features
+    # A script-only page says what it is in its meta description, if anywhere.
+    presented = f"{f.masthead}\n{f.headline}" + (f"\n{f.meta}" if f.app_shell else "")
+    names = ctx.offered(_NATIONAL_PLATFORM, presented)
     if not names:
         return None
     return _reason(ctx, "national-platform", f"非政府网站自称全国证书查询平台（{names[0]}）",

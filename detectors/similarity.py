@@ -56,6 +56,13 @@ class PageSide:
     assets: frozenset[str]
     builds: frozenset[str]
     searchable: str          # text and phrases, for finding official phrases anywhere
+    found_phrases: dict[str, bool] = field(default_factory=dict)   # many views share their phrases
+
+    def has_phrase(self, phrase: str) -> bool:
+        found = self.found_phrases.get(phrase)
+        if found is None:
+            found = self.found_phrases[phrase] = phrase in self.searchable
+        return found
 
 
 @dataclass
@@ -131,7 +138,7 @@ def phrase_share(view: ReferenceView, side: PageSide) -> float:
     """Share of the official page's prompts, labels and API paths that appear anywhere in the page."""
     if not view.phrases:
         return 0.0
-    return sum(1 for p in view.phrases if p in side.searchable) / len(view.phrases)
+    return sum(1 for p in view.phrases if side.has_phrase(p)) / len(view.phrases)
 
 
 def compare(side: PageSide, view: ReferenceView, weights: dict) -> Match:

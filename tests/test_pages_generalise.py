@@ -221,3 +221,19 @@ def test_weak_sales_words_of_a_school_that_describes_the_exam_are_not_selling():
                     "https://dgz-kuaiban.top/")
     assert "seller-language" not in codes(school) and school.verdict == "benign"
     assert "seller-language" in codes(no_exam)
+
+
+def test_a_script_only_lookup_is_suspicious_alone_and_fake_when_its_description_claims_the_nation():
+    plain = score(shell("特种作业操作证查询"), "https://www.zsfw-center.com/")
+    national = score(shell("证书查询", '<meta name="description" content="全国特种作业操作证在线查询，安全员证查询">'),
+                     "https://www.zsfw-center.com/")
+    assert plain.verdict == "suspicious"
+    assert "national-platform" in codes(national) and national.verdict == "fake"
+
+
+def test_a_job_advert_that_refuses_bought_certificates_and_names_a_wage_is_benign():
+    body = ("<h1>招聘电工 5名</h1><p>要求：持有效特种作业操作证（低压电工），证书须能在应急管理部官网查询，"
+            "拒收免考证。</p><p>薪资 8000-12000元/月</p><p>联系电话：13512345678</p>")
+    result = score(page(body, "招聘电工"), "https://jobs.example.com/j/1")
+    assert not {"seller-language", "seller-prices", "claims-official-text"} & codes(result)
+    assert result.verdict == "benign"
