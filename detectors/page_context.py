@@ -31,10 +31,17 @@ _TOPIC = any_of(WORDS["topic"]["words"])
 _RESULT_FIELDS = tuple(WORDS["result"]["fields"])
 _RESULT_CLASSES = tuple(WORDS["result"]["table_classes"])
 _PERSON_LABELS = tuple(WORDS["result"]["person_labels"])
+_CATEGORY_LABELS = tuple(WORDS["result"]["category_labels"])
 # A person label as printed, padded or not ("姓名", "姓　　名", "持 证 人").
 _PERSON_LABEL = re.compile("|".join(" {0,4}".join(label) for label in _PERSON_LABELS))
 _DATE = re.compile(r"(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}")
 _PERSON_NUMBER = re.compile(r"(?<![0-9A-Za-z])T?\d{17}[\dXx](?![0-9A-Za-z])")
+# An ID number as lists print it, partly masked: 440103********1234, 4401**********123X.
+_ANY_PERSON_NUMBER = re.compile(r"(?<![0-9A-Za-z])T?\d{4,6}[\d*]{8,10}\d{3}[\dXx](?![0-9A-Za-z])")
+_LIST_WORDS = any_of(WORDS["result"]["list_words"])
+_SAMPLE_WORDS = any_of(WORDS["result"]["sample_words"])
+_MAX_PEOPLE = 2        # a lookup shows one person's certificates; a page of several people is a list
+_SAMPLE_REACH = 40     # how far before a result block a "样本" label may stand
 _CONTEXT = 80          # characters either side of a phrase that decide whether it is quoted
 _QUOTE_REACH = 12      # how far before a phrase its opening quotation mark may stand
 _OPENING_QUOTES = tuple(pair[0] for pair in WORDS["warning"]["quote_pairs"])
@@ -204,19 +211,32 @@ class PageContext:
         return any(k in self.text for t in targets() for k in t.keywords if len(k) >= 3)
 
     @functools.cached_property
+    def people_list(self) -> bool:
+        """The page publishes certificates of many people (a pass list, revoked certificates): not a
+        lookup of one person."""
+        if _LIST_WORDS.search(self.features.masthead):
+            return True
+        # The same person's number may show whole, masked and as a certificate number ("T" + ID).
+        people = {(number.lstrip("T")[:4], number[-4:]) for number in _ANY_PERSON_NUMBER.findall(self.text[:50_000])}
+        return len(people) > _MAX_PEOPLE
+
+    @functools.cached_property
     def result_table(self) -> bool:
         """A table laid out like a certificate result (a result class, or four result columns)."""
-        return any(_result_fields(text) + 2 * any(c in css for c in _RESULT_CLASSES) >= 4
-                   for css, text in self.features.tables)
+        return not self.people_list and any(_result_fields(text) + 2 * any(c in css for c in _RESULT_CLASSES) >= 4
+                                            for css, text in self.features.tables)
 
     @functools.cached_property
     def result_shown(self) -> bool:
         """A person's certificate is on the page: after a 姓名 label, result labels, a date and an
         operation category or a certificate number (in a table or in any other markup)."""
+        if self.people_list:
+            return False
         blocks = [text for _, text in self.features.tables]
         for match in itertools.islice(_PERSON_LABEL.finditer(self.text), _MAX_NAME_LABELS):
-            blocks.append(join_spaced_hanzi(self.text[match.start():match.start() + _RESULT_WINDOW]))
-        return any(_shows_person(block) for block in blocks)
+            if not _SAMPLE_WORDS.search(self.text, max(0, match.start() - _SAMPLE_REACH), match.start()):
+                blocks.append(join_spaced_hanzi(self.text[match.start():match.start() + _RESULT_WINDOW]))
+        return any(_shows_person(block) and not _SAMPLE_WORDS.search(block) for block in blocks)
 
     def points(self, code: str) -> int:
         return int(self.weights[code])
@@ -242,7 +262,7 @@ def _result_fields(text: str) -> int:
 def _shows_person(text: str) -> bool:
     # Cheapest tests first: most blocks fail on the date.
     return (any(label in text for label in _PERSON_LABELS) and bool(_DATE.search(text))
-            and ("作业类别" in text or "操作项目" in text or bool(_PERSON_NUMBER.search(text)))
+            and (any(label in text for label in _CATEGORY_LABELS) or bool(_PERSON_NUMBER.search(text)))
             and _result_fields(text) >= 4)
 
 

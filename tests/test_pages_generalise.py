@@ -237,3 +237,29 @@ def test_a_job_advert_that_refuses_bought_certificates_and_names_a_wage_is_benig
     result = score(page(body, "招聘电工"), "https://jobs.example.com/j/1")
     assert not {"seller-language", "seller-prices", "claims-official-text"} & codes(result)
     assert result.verdict == "benign"
+
+
+PASS_ROWS = "".join(f"<tr><td>{name}</td><td>男</td><td>4401{i:02d}********{1000 + i}</td><td>电工作业</td>"
+                    f"<td>低压电工作业</td><td>2024-05-{i + 1:02d}</td></tr>"
+                    for i, name in enumerate(["张伟", "李强", "王军", "陈刚", "刘洋"]))
+PASS_TABLE = ("<table><tr><th>姓名</th><th>性别</th><th>身份证号</th><th>作业类别</th><th>操作项目</th>"
+              f"<th>取证日期</th></tr>{PASS_ROWS}</table>")
+
+
+def test_a_school_publishing_the_certificates_of_many_people_shows_a_list_not_a_result():
+    listed = score(page(f"<h1>第三期学员取证情况</h1>{PASS_TABLE}", "学员取证情况"), SCHOOL)
+    named = score(page(f"<h1>2024年第三期考试合格人员名单</h1>{PASS_TABLE}", "合格人员名单"), SCHOOL)
+    assert not {"certificate-result", "certificate-result-template"} & (codes(listed) | codes(named))
+
+
+def test_a_specimen_certificate_in_an_encyclopedia_is_not_a_result():
+    body = ("<h1>特种作业操作证</h1><p>证书样本：</p><p>姓名：张三 性别：男 证号：T110101199001011234 作业类别：电工作业 "
+            "操作项目：低压电工作业 初领日期：2020-01-01 有效期：2020-01-01至2026-01-01</p>")
+    assert "certificate-result" not in codes(score(page(body, "特种作业操作证_百科"), "https://baike.example.com/x"))
+
+
+def test_a_special_equipment_result_names_its_work_item():
+    body = ("<h2>查询结果</h2><table><tr><td>姓名</td><td>王强</td></tr><tr><td>证书编号</td><td>TS3201234567</td></tr>"
+            "<tr><td>作业项目</td><td>叉车司机</td></tr><tr><td>发证日期</td><td>2023-01-01</td></tr>"
+            "<tr><td>有效期至</td><td>2027-01-01</td></tr></table>")
+    assert "certificate-result" in codes(score(page(body, "特种设备作业人员证查询"), "http://tzsb-cx.top/r"))
