@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from detectors.page_features import Form, PageFeatures
 from detectors.page_words import WORDS, any_of
 from detectors.similarity import Match, PageSide
-from detectors.targets import targets
+from detectors.targets import target_for_host, targets
 from detectors.textnorm import join_spaced_hanzi
 
 _SELLER_STRONG = any_of(WORDS["seller"]["strong"], padded=True)
@@ -198,8 +198,10 @@ class PageContext:
             # A page cut short inside its form lost the fields after the ID number.
             cut = self.features.cut_in_form and form is _last_real_form(forms)
             asks_person = "person_name" in categories or cut
+            # A form that sends its answers to the official platform only forwards the reader there.
+            to_official = bool(form.action_host) and target_for_host(form.action_host) is not None
             if "id_number" in categories and asks_person and not categories & {"registration", "exam"} \
-                    and not ("search" in categories and len(form.fields) < 2):
+                    and not ("search" in categories and len(form.fields) < 2) and not to_official:
                 found.append((form, categories))
         return found
 

@@ -263,3 +263,17 @@ def test_a_special_equipment_result_names_its_work_item():
             "<tr><td>作业项目</td><td>叉车司机</td></tr><tr><td>发证日期</td><td>2023-01-01</td></tr>"
             "<tr><td>有效期至</td><td>2027-01-01</td></tr></table>")
     assert "certificate-result" in codes(score(page(body, "特种设备作业人员证查询"), "http://tzsb-cx.top/r"))
+
+
+def test_a_form_that_sends_to_the_official_platform_is_a_shortcut_not_a_lookup():
+    form = ('<form action="{action}" method="get"><input name="certnum" placeholder="证件号码">'
+            '<input name="name" placeholder="姓名"></form><p>特种作业操作证查询</p>')
+    shortcut = score(page(form.format(action="https://cx.mem.gov.cn/cms/html/certQuery/certQuery.do"), "证书查询"), SCHOOL)
+    own = score(page(form.format(action="/cx.php"), "证书查询"), SCHOOL)
+    assert "certificate-query-form" not in codes(shortcut)
+    assert "certificate-query-form" in codes(own)
+
+
+def test_a_price_on_a_question_bank_is_no_certificate_price():
+    body = "<p>电工证题库 68元，包过！</p><p>客服微信：tiku_kefu88</p>"
+    assert "seller-prices" not in codes(score(page(body, "电工证考试题库"), "https://www.tiku-app.com/"))
