@@ -52,6 +52,7 @@ _NOT_REPORTED = any_of(WORDS["warning"]["not_reported"])
 _REFUSALS = tuple(WORDS["warning"]["refusals"])
 _NEGATIONS = tuple(WORDS["warning"]["negations"])
 _BEFORE_PHRASE = " “「『‘\"'"     # what may stand between a negation and the phrase
+_DENIED_WARNING = ("不", "不是", "并非", "绝非", "没有")
 _POST_MARKER = any_of(WORDS["warning"]["post_markers"])
 _MIN_POSTS = 2
 _WARNING_PAGE_WORDS = 3
@@ -274,12 +275,16 @@ def in_quotation_marks(text: str, start: int) -> bool:
     return max(before.rfind(q) for q in _OPENING_QUOTES) > max(before.rfind(q) for q in _CLOSING_QUOTES)
 
 
+def _sentence_start(text: str, start: int) -> int:
+    """Where the sentence of a phrase begins (at most _CONTEXT characters before it)."""
+    ends_before = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - _CONTEXT), start)]
+    return ends_before[-1] if ends_before else max(0, start - _CONTEXT)
+
+
 def sentence_around(text: str, start: int, end: int) -> str:
     """The sentence a phrase stands in (at most _CONTEXT characters either side of it)."""
-    ends_before = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - _CONTEXT), start)]
-    sentence_start = ends_before[-1] if ends_before else max(0, start - _CONTEXT)
     stop = _SENTENCE_END.search(text, end, end + _CONTEXT)
-    return text[sentence_start:stop.end() if stop else end + _CONTEXT]
+    return text[_sentence_start(text, start):stop.end() if stop else end + _CONTEXT]
 
 
 def _in_quotes_asked(text: str, start: int, end: int) -> bool:
@@ -289,9 +294,10 @@ def _in_quotes_asked(text: str, start: int, end: int) -> bool:
 
 
 def warning_words(text: str) -> list[str]:
-    """Warning and doubt words, except denied ones: a seller's "不是假证" warns against nothing."""
+    """Warning and doubt words, except denied ones: a seller's "不是假证" warns against nothing
+    (while "请勿上当" still warns)."""
     return [m[0] for m in WARNING.finditer(text)
-            if not text[max(0, m.start() - 2):m.start()].endswith(_NEGATIONS)]
+            if not text[max(0, m.start() - 2):m.start()].endswith(_DENIED_WARNING)]
 
 
 def _clause_before(text: str, start: int) -> str:
@@ -310,8 +316,7 @@ def _reported_or_denied(text: str, start: int) -> bool:
         return True
     if clause.rstrip(_BEFORE_PHRASE).endswith(_NEGATIONS) or any(word in clause for word in _REFUSALS):
         return True
-    sentence_start = start - len(sentence_around(text, start, start).rstrip("。!?;\n")) if start else 0
-    return bool(_SPEECH_FRAME.search(text, max(0, sentence_start), start))
+    return bool(_SPEECH_FRAME.search(text, _sentence_start(text, start), start))
 
 
 def is_question(title: str) -> bool:

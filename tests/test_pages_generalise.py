@@ -277,3 +277,14 @@ def test_a_form_that_sends_to_the_official_platform_is_a_shortcut_not_a_lookup()
 def test_a_price_on_a_question_bank_is_no_certificate_price():
     body = "<p>电工证题库 68元，包过！</p><p>客服微信：tiku_kefu88</p>"
     assert "seller-prices" not in codes(score(page(body, "电工证考试题库"), "https://www.tiku-app.com/"))
+
+
+def test_what_a_sellers_staff_told_a_reporter_is_reported_speech():
+    body = "<p>记者以求职者身份联系了一家机构。</p><p>客服表示，电工证可以免考，一周出证。</p><p>编辑：李明</p>"
+    result = score(page(body, "网上办证调查"), NEWS)
+    assert "seller-language" not in codes(result)
+
+
+def test_do_not_be_fooled_still_warns_while_not_fake_does_not():
+    from detectors.page_context import warning_words
+    assert warning_words("请勿上当受骗") and not warning_words("我们不是假证")
