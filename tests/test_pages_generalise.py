@@ -281,8 +281,13 @@ def test_a_price_on_a_question_bank_is_no_certificate_price():
 
 def test_what_a_sellers_staff_told_a_reporter_is_reported_speech():
     body = "<p>记者以求职者身份联系了一家机构。</p><p>客服表示，电工证可以免考，一周出证。</p><p>编辑：李明</p>"
-    result = score(page(body, "网上办证调查"), NEWS)
-    assert "seller-language" not in codes(result)
+    assert "seller-language" not in codes(score(page(body, "电工证"), NEWS))
+    assert "seller-language" in codes(score(page("<p>本店承诺，电工证可以免考，一周出证。</p>", "电工证"), NEWS))
+
+
+def test_an_investigation_headline_makes_the_page_a_report():
+    body = "<p>网上办证广告铺天盖地，号称免考包过。</p>"
+    assert "seller-language" not in codes(score(page(body + "<p>办证</p>", "记者暗访网上办证乱象"), NEWS))
 
 
 def test_do_not_be_fooled_still_warns_while_not_fake_does_not():
