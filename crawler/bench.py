@@ -13,8 +13,11 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -122,7 +125,8 @@ def _recorder_extensions() -> dict:
 
 
 def run_full(world: Path, data: Path, seeds: str, record: Path, profile: Path | None) -> None:
-    """The product's own crawl (`fakegov crawl search|tips --world`), recorded, optionally under cProfile."""
+    """The product's own crawl (`fakegov crawl search|tips --world`), recorded. Under cProfile, without
+    side processes: one profile then sees every cost."""
     from crawler.runner import run_crawl
     from fakegov.network import open_network
     from store.store import open_store
@@ -130,6 +134,8 @@ def run_full(world: Path, data: Path, seeds: str, record: Path, profile: Path | 
     kind, spider_args = ("search", {}) if seeds == "search" else ("tips", {"file": str(_host_tips(world, data))})
     overrides = {"FAKEGOV_PROGRESS": False, "FAKEGOV_BENCH_RECORD": str(record),
                  "EXTENSIONS": _recorder_extensions()}
+    if profile:
+        overrides["FAKEGOV_SIDE_PROCESSES"] = 0
     store, _ = open_store(data)
     profiler = cProfile.Profile() if profile else None
     with open_network(world) as network:
@@ -139,6 +145,11 @@ def run_full(world: Path, data: Path, seeds: str, record: Path, profile: Path | 
         if profiler:
             profiler.disable()
             profiler.dump_stats(profile)
+    # The side processes have ended by now: their CPU time is known.
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    recorded = json.loads(record.read_text(encoding="utf-8"))
+    recorded["side_cpu_seconds"] = children.ru_utime + children.ru_stime
+    record.write_text(json.dumps(recorded, ensure_ascii=False), encoding="utf-8")
 
 
 def _host_tips(world: Path, data: Path) -> Path:
@@ -199,22 +210,27 @@ def copy_without(world_dir: Path, excluded: list[str], into: Path) -> Path:
 
 # -- the measurement ---------------------------------------------------------------------------
 
-def benchmark(world_dir: Path, workdir: Path, seeds: str = "search", profile: bool = True) -> dict:
-    """Run both crawls (and a profiled full crawl) in `workdir`; return the numbers and the lines to print."""
+def benchmark(world_dir: Path, workdir: Path, seeds: str = "search", rounds: int = 1, profile: bool = True) -> dict:
+    """Run both crawls `rounds` times, alternately (and a profiled full crawl), in `workdir`; return the
+    numbers and the lines to print."""
     from fixtures.server import load
 
     excluded = slow_hosts(load(world_dir))
     world = copy_without(world_dir, excluded, workdir / "world")
-    full_record, bare_record = workdir / "full.json", workdir / "bare.json"
-    _phase("full", "--world", str(world), "--data", str(workdir / "full"), "--seeds", seeds,
-           "--record", str(full_record))
-    _phase("bare", "--world", str(world), "--data", str(workdir / "bare"), "--urls", str(full_record),
-           "--record", str(bare_record))
-    full, bare = _read(full_record), _read(bare_record)
-    result = {"seeds": seeds, "excluded": excluded, "full": full, "bare": bare,
-              "ratio": full["per_s"] / bare["per_s"] if bare["per_s"] else 0.0}
+    load_before = os.getloadavg()[0]
+    pairs = []
+    for n in range(1, rounds + 1):
+        full_record, bare_record = workdir / f"full-{n}.json", workdir / f"bare-{n}.json"
+        _phase("full", "--world", str(world), "--data", str(workdir / f"full-{n}"), "--seeds", seeds,
+               "--record", str(full_record))
+        _phase("bare", "--world", str(world), "--data", str(workdir / f"bare-{n}"), "--urls", str(full_record),
+               "--record", str(bare_record))
+        full, bare = _read(full_record), _read(bare_record)
+        pairs.append({"full": full, "bare": bare, "ratio": full["per_s"] / bare["per_s"] if bare["per_s"] else 0.0})
+    result = {"seeds": seeds, "excluded": excluded, "load": load_before, "rounds": pairs,
+              "ratio": statistics.median(pair["ratio"] for pair in pairs)}
     if profile:
-        stats = workdir / "full.pstats"
+        stats = workdir / "profiled.pstats"
         _phase("full", "--world", str(world), "--data", str(workdir / "profiled"), "--seeds", seeds,
                "--record", str(workdir / "profiled.json"), "--profile", str(stats))
         result["profile"] = time_by_component(stats)
@@ -231,7 +247,7 @@ def _read(record: Path) -> dict:
     counted = [(seconds, cpu) for seconds, cpu, url in data["items"] if url not in waited]
     seconds, cpu = max(counted) if counted else (0.0, 0.0)
     return {"fetched": fetched, "waited": sorted(waited), "seconds": seconds, "cpu_seconds": cpu,
-            "per_s": fetched / seconds if seconds > 0 else 0.0}
+            "side_cpu_seconds": data.get("side_cpu_seconds", 0.0), "per_s": fetched / seconds if seconds > 0 else 0.0}
 
 
 def _components() -> dict[str, list]:
@@ -279,38 +295,56 @@ def time_by_component(stats_file: Path) -> dict:
 
 
 def report_lines(world_dir: Path, result: dict) -> list[str]:
-    full, bare = result["full"], result["bare"]
+    rounds = result["rounds"]
+    waited = sorted({url for pair in rounds for url in pair["full"]["waited"]})
     lines = [f"world: {world_dir}; {SEEDS[result['seeds']]}",
              "slow hosts left out of the world of both runs: " + (", ".join(result["excluded"]) or "none"),
-             f"requests that waited out the download timeout, left out of both runs: {len(full['waited'])}"
-             + "".join(f"\n  {url}" for url in full["waited"]),
-             f"full fakegov crawl: {full['fetched']} fetches in {full['seconds']:.2f} s = {full['per_s']:.1f} pages/s "
-             f"(CPU {full['cpu_seconds']:.1f} s; capture, canary, detection, evidence, WARC, DNS, WHOIS, store)",
-             f"bare Scrapy spider: {bare['fetched']} fetches in {bare['seconds']:.2f} s = {bare['per_s']:.1f} pages/s "
-             f"(CPU {bare['cpu_seconds']:.1f} s; same URLs, proxy, concurrency, AutoThrottle, timeout, size limit)",
-             f"ratio full/bare: {result['ratio']:.2f} (required: at least {REQUIRED_RATIO:.2f})"]
+             f"requests that waited out the download timeout, left out of both runs: {len(waited)}"
+             + "".join(f"\n  {url}" for url in waited),
+             f"load average before the first run: {result['load']:.1f} on {os.cpu_count()} cores (other work on "
+             "the machine slows the full crawl more than the bare one)",
+             "full: the fakegov crawl with capture, canary, detection, evidence files, WARC, DNS, WHOIS and store; "
+             "bare: a Scrapy spider with no pipelines fetching the same requests with the same proxy, concurrency, "
+             "AutoThrottle, timeout and size limit"]
+    for n, pair in enumerate(rounds, 1):
+        full, bare = pair["full"], pair["bare"]
+        lines.append(f"round {n}: full {full['fetched']} fetches in {full['seconds']:.2f} s = {full['per_s']:.1f} "
+                     f"pages/s (CPU {full['cpu_seconds']:.1f} s, side processes {full['side_cpu_seconds']:.1f} s "
+                     f"with their start-up); bare {bare['fetched']} in {bare['seconds']:.2f} s = "
+                     f"{bare['per_s']:.1f} pages/s (CPU {bare['cpu_seconds']:.1f} s); ratio {pair['ratio']:.2f}")
+    full_rate = statistics.median(pair["full"]["per_s"] for pair in rounds)
+    bare_rate = statistics.median(pair["bare"]["per_s"] for pair in rounds)
+    lines.append(f"median of {len(rounds)}: full {full_rate:.1f} pages/s, bare {bare_rate:.1f} pages/s, "
+                 f"ratio full/bare {result['ratio']:.2f} (required: at least {REQUIRED_RATIO:.2f})")
     if "profile" in result:
-        profile = result["profile"]
-        busy = profile["total"] - profile["idle"]
-        lines.append(f"where the full crawl's time goes (cProfile of a third run, reactor thread: {busy:.1f} s busy "
-                     f"and {profile['idle']:.1f} s waiting for the network, start-up and timeouts included):")
-        rest = busy - sum(profile["parts"].values())
-        for label, seconds in sorted(profile["parts"].items(), key=lambda part: -part[1]):
-            lines.append(f"  {seconds:6.2f} s {seconds / busy:4.0%}  {label}")
-        lines.append(f"  {rest:6.2f} s {rest / busy:4.0%}  Scrapy, Twisted, asyncio, start-up and the rest")
+        lines.extend(_profile_lines(result["profile"]))
     return lines
 
 
-def run_command(world_dir: Path, data: Path | None, seeds: str, profile: bool) -> list[str]:
+def _profile_lines(profile: dict) -> list[str]:
+    busy = profile["total"] - profile["idle"]
+    lines = [f"where the full crawl's time goes (cProfile of one more full crawl with everything in the reactor "
+             f"thread, FAKEGOV_SIDE_PROCESSES=0; {busy:.1f} s busy and {profile['idle']:.1f} s waiting for the "
+             "network, start-up included):"]
+    for label, seconds in sorted(profile["parts"].items(), key=lambda part: -part[1]):
+        lines.append(f"  {seconds:6.2f} s {seconds / busy:4.0%}  {label}")
+    rest = busy - sum(profile["parts"].values())
+    lines.append(f"  {rest:6.2f} s {rest / busy:4.0%}  Scrapy, Twisted, asyncio, start-up and the rest")
+    return lines
+
+
+def run_command(world_dir: Path, data: Path | None, seeds: str, rounds: int, profile: bool) -> list[str]:
     """What `fakegov bench crawl` prints; `data` keeps the crawls' folders, or a temporary folder is used."""
+    if rounds < 1:
+        raise UserError("--rounds must be at least 1")
     if data is not None and data.exists() and any(data.iterdir()):
         raise UserError(f"{data} is not empty: the benchmark needs a fresh folder (an old store would "
                         "answer WHOIS from its cache)")
     if data is not None:
         data.mkdir(parents=True, exist_ok=True)
-        return benchmark(world_dir, data, seeds, profile)["lines"]
+        return benchmark(world_dir, data, seeds, rounds, profile)["lines"]
     with tempfile.TemporaryDirectory(prefix="fakegov-bench-") as folder:
-        return benchmark(world_dir, Path(folder), seeds, profile)["lines"]
+        return benchmark(world_dir, Path(folder), seeds, rounds, profile)["lines"]
 
 
 def _main(argv: list[str]) -> None:

@@ -101,7 +101,9 @@ def register(sub) -> None:
                    help="an empty folder that keeps the crawls' data (default: a temporary folder)")
     p.add_argument("--seeds", choices=("search", "hosts"), default="search",
                    help="search: the default search crawl; hosts: a tips crawl of every host of the world")
-    p.add_argument("--no-profile", action="store_true", help="skip the profiled third run")
+    p.add_argument("--rounds", type=int, default=3, metavar="N",
+                   help="full and bare crawls N times each, alternately; the median counts (default 3)")
+    p.add_argument("--no-profile", action="store_true", help="skip the profiled extra run")
     p.set_defaults(func=run_bench)
 
 
@@ -170,7 +172,7 @@ def run_bench(args) -> int:
     from crawler.bench import run_command
     from fixtures.cli import DEFAULT_WORLD
 
-    for line in run_command(args.world or DEFAULT_WORLD, args.data, args.seeds, not args.no_profile):
+    for line in run_command(args.world or DEFAULT_WORLD, args.data, args.seeds, args.rounds, not args.no_profile):
         print(line)
     return 0
 

@@ -2,9 +2,9 @@
 
 Each has one job. Storage is one transaction per fetch that also marks the request done in the
 frontier, so a crawl killed between any two lines resumes without losing or doubling anything.
-Work that does not need the reactor runs beside it: file writes in a thread; the detectors and the
-DNS and WHOIS look-ups in a side process (the reactor thread shares one core's worth of GIL with
-everything else in the crawl process, with --world the simulated internet too).
+Work that does not need the reactor runs beside it, in side processes: the detectors and the DNS and
+WHOIS look-ups in one, evidence files and the WARC file in another (the reactor thread shares one GIL
+with everything else in the crawl process, with --world the simulated internet too).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timedelta, timezone
 
@@ -31,6 +31,7 @@ from detectors.names import EXTRACT
 from fakegov.network import Network
 from store import queries
 from store.db import transaction
+from store.evidence import Evidence
 
 PAGE_ROLES = ("entry", "page", "hop", "canary", "recheck")
 PRIVACY_SERVICE = re.compile(r"privacy|proxy|redacted|whoisguard|withheld|protected|not disclosed|隐私|保密", re.I)
@@ -42,13 +43,17 @@ def _media_type(fetch: Fetch) -> str | None:
 
 # -- work beside the reactor ---------------------------------------------------------------------
 
-def _start_side_process() -> None:
-    """In a side process: Ctrl-C is the crawl's to handle, the process ends with the crawl even when the
-    crawl is killed, and the detectors' data is loaded before the first page arrives."""
+def _become_side_process() -> None:
+    """Ctrl-C is the crawl's to handle, and a side process ends with the crawl even when it is killed."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
+
+
+def _start_side_process() -> None:
+    """A side process loads the detectors' data before the first page arrives."""
+    _become_side_process()
     import crawler.scoring  # noqa: F401
     import detectors.domains  # noqa: F401
     import detectors.pages  # noqa: F401
@@ -176,37 +181,80 @@ def whois_names(site: str) -> list[str]:
     return [site] if icann == site else [site, icann]
 
 
+class EvidenceWriter:
+    """The evidence folder and the run's WARC file, written together by one writer (nobody else may
+    append to the WARC file)."""
+
+    def __init__(self, evidence_root, warc_dir, run_id: int):
+        self.evidence = Evidence(evidence_root)
+        self.warc = RunWarc(warc_dir, run_id)
+
+    def path(self):
+        return self.warc.path
+
+    def write(self, item: Fetch):
+        """The body kept by its hash, the answer appended to the WARC file: (Stored, WARC record id)."""
+        return self.evidence.put(item.body), self.warc.write(item)
+
+    def close(self) -> None:
+        self.warc.close()
+
+
+_writer: EvidenceWriter | None = None      # the one of the writer process
+
+
+def _start_writer_process(*where) -> None:
+    global _writer
+    _become_side_process()
+    _writer = EvidenceWriter(*where)
+
+
+def _in_writer(method: str, *args):
+    return getattr(_writer, method)(*args)
+
+
 class EvidencePipeline(context.CrawlerComponent):
     """Bodies into the evidence folder by SHA-256, and every answer into the run's WARC file.
 
-    Hashing, compressing and fsync release the GIL: one writer thread does them, in arrival order
-    (the WARC file is written by nobody else), while the reactor goes on crawling."""
+    With side processes (FAKEGOV_SIDE_PROCESSES > 0) a writer process of its own does it, in arrival
+    order, so that warcio's record building does not take the reactor's GIL; else the reactor thread.
+    Should the writer process die, the reactor thread goes on in a new WARC file, as a resumed run does."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
-        self.warc: RunWarc | None = None
-        self.writer: ThreadPoolExecutor | None = None
+        self.writer: EvidenceWriter | None = None
+        self.process: ProcessPoolExecutor | None = None
 
-    def open_spider(self, spider=None):
+    async def open_spider(self, spider=None):
         store = context.store(self.crawler)
-        self.warc = RunWarc(store.warc_dir, context.run_id(self.crawler))
-        self.crawler.fakegov_warc = self.warc.path
-        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fakegov-evidence")
+        where = (store.evidence.root, store.warc_dir, context.run_id(self.crawler))
+        if self.crawler.settings.getint("FAKEGOV_SIDE_PROCESSES") > 0:
+            self.process = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                               initializer=_start_writer_process, initargs=where)
+        else:
+            self.writer = EvidenceWriter(*where)
+        self.crawler.fakegov_warc = await self._call("path")
 
-    def close_spider(self, spider=None):
-        if self.writer:
-            self.writer.shutdown(wait=True)
-        if self.warc:
-            self.warc.close()
+    async def close_spider(self, spider=None):
+        await self._call("close")
+        if self.process:
+            self.process.shutdown(wait=True)
 
     async def process_item(self, item: Fetch):
         if item.status is not None:
-            await asyncio.wrap_future(self.writer.submit(self._keep, item))
+            item.stored, item.warc_record = await self._call("write", item)
         return item
 
-    def _keep(self, item: Fetch) -> None:
-        item.stored = context.store(self.crawler).evidence.put(item.body)
-        item.warc_record = self.warc.write(item)
+    async def _call(self, method: str, *args):
+        if self.process is not None:
+            try:
+                return await asyncio.wrap_future(self.process.submit(_in_writer, method, *args))
+            except BrokenProcessPool:
+                self.process = None
+                store = context.store(self.crawler)
+                self.writer = EvidenceWriter(store.evidence.root, store.warc_dir, context.run_id(self.crawler))
+                self.crawler.fakegov_warc = self.writer.path()
+        return getattr(self.writer, method)(*args)
 
 
 class DetectPipeline(context.CrawlerComponent):

@@ -41,21 +41,22 @@ def tiny_world(tmp_path) -> Path:
 def test_bench_crawl_prints_both_rates_and_the_ratio(tiny_world, tmp_path, capsys):
     data = tmp_path / "bench"
     assert main(["bench", "crawl", "--world", str(tiny_world), "--data", str(data), "--seeds", "hosts",
-                 "--no-profile"]) == 0
+                 "--rounds", "1", "--no-profile"]) == 0
     out = capsys.readouterr().out
     assert "slow hosts left out of the world of both runs: edge.example, slow.example" in out
-    full = next(line for line in out.splitlines() if line.startswith("full fakegov crawl:"))
-    bare = next(line for line in out.splitlines() if line.startswith("bare Scrapy spider:"))
+    round_line = next(line for line in out.splitlines() if line.startswith("round 1: "))
+    full, bare = round_line.split("; bare ")
     # Both runs fetched the same requests: the front door of each served host, the pages and assets it links.
-    assert full.split(" fetches")[0].split()[-1] == bare.split(" fetches")[0].split()[-1]
-    assert int(full.split(" fetches")[0].split()[-1]) >= 5
-    assert "ratio full/bare:" in out
-    recorded = json.loads((data / "full.json").read_text(encoding="utf-8"))
+    assert full.split(" fetches")[0].split()[-1] == bare.split(" in ")[0]
+    assert int(bare.split(" in ")[0]) >= 5
+    assert "median of 1: " in out and "ratio full/bare" in out
+    recorded = json.loads((data / "full-1.json").read_text(encoding="utf-8"))
     urls = {entry["url"] for entry in recorded["requests"]}
     assert {"http://zhengshu-cx.example/", "http://zhengshu-cx.example/cx/query.html",
             "http://zhengshu-cx.example/s.css", "http://news.example/"} <= urls
     assert not any("slow.example" in url or "edge.example" in url for url in urls)   # not in the served world
-    assert (data / "full" / "fakegov.sqlite").exists()
+    assert recorded["side_cpu_seconds"] > 0          # the detectors' and the writer's processes ran
+    assert (data / "full-1" / "fakegov.sqlite").exists()
 
 
 def test_the_profile_is_told_by_component(tmp_path):
@@ -72,12 +73,17 @@ def test_the_profile_is_told_by_component(tmp_path):
     profile = bench.time_by_component(tmp_path / "p.pstats")
     assert profile["parts"]["detection (detectors on every page)"] > 0
     assert profile["parts"]["storage (SQLite rows of each fetch)"] == 0
-    full = {"fetched": 10, "waited": [], "seconds": 2.0, "cpu_seconds": 1.5, "per_s": 5.0}
-    bare = {"fetched": 10, "waited": [], "seconds": 1.0, "cpu_seconds": 0.5, "per_s": 10.0}
-    lines = bench.report_lines(Path("w"), {"seeds": "hosts", "excluded": [], "full": full, "bare": bare,
+    full = {"fetched": 10, "waited": [], "seconds": 2.0, "cpu_seconds": 1.5, "side_cpu_seconds": 1.0, "per_s": 5.0}
+    bare = {"fetched": 10, "waited": [], "seconds": 1.0, "cpu_seconds": 0.5, "side_cpu_seconds": 0.0, "per_s": 10.0}
+    faster = dict(full, seconds=1.25, per_s=8.0)
+    rounds = [{"full": full, "bare": bare, "ratio": 0.5}, {"full": faster, "bare": bare, "ratio": 0.8},
+              {"full": full, "bare": bare, "ratio": 0.5}]
+    lines = bench.report_lines(Path("w"), {"seeds": "hosts", "excluded": [], "load": 0.5, "rounds": rounds,
                                            "ratio": 0.5, "profile": profile})
     assert any(line.endswith("detection (detectors on every page)") for line in lines)
-    assert any(line.startswith("ratio full/bare: 0.50") for line in lines)
+    assert any(line.startswith("round 2: full 10 fetches in 1.25 s = 8.0 pages/s") for line in lines)
+    assert any(line.startswith("median of 3: full 5.0 pages/s, bare 10.0 pages/s, ratio full/bare 0.50")
+               for line in lines)
 
 
 def test_slow_hosts_include_the_names_that_lead_to_them(tiny_world):
@@ -122,3 +128,5 @@ def test_a_used_data_folder_is_refused(tiny_world, tmp_path, capsys):
     (used / "fakegov.sqlite").write_bytes(b"")
     assert main(["bench", "crawl", "--world", str(tiny_world), "--data", str(used)]) == 2
     assert "not empty" in capsys.readouterr().err
+    assert main(["bench", "crawl", "--world", str(tiny_world), "--rounds", "0"]) == 2
+    assert "--rounds" in capsys.readouterr().err
