@@ -98,7 +98,7 @@ def homoglyph_idn(target: Target, s: dict) -> Iterator[str]:
 def pinyin_combos(target: Target, s: dict) -> Iterator[str]:
     """A target's pinyin or abbreviation joined to a query word: tzzycx.com, yjglb-zhengshu.top."""
     query = vocabulary().query_pinyin[:s["combo_query_words"]]
-    for word, q in itertools.product(target.pinyin, query):
+    for word, q in itertools.product(target.pinyin[:s["combo_target_words"]], query):
         for tld in s["combo_tlds"]:
             for sep in s["separators"]:
                 yield f"{word}{sep}{q}.{tld}"
