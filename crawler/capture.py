@@ -82,7 +82,7 @@ class CaptureSpider(scrapy.Spider):
         self.site_pages: dict[str, set[str]] = {}     # page URLs each site's budget has paid for
         self.site_resources: Counter = Counter()
         self.canaried: set[str] = set()
-        self.expanded: set[bytes] = set()            # bodies whose links were already followed
+        self.expanded: set[tuple[str, bytes]] = set()  # (site, body digest) whose links were followed
 
     # -- starting ---------------------------------------------------------------------------
 
@@ -186,11 +186,12 @@ class CaptureSpider(scrapy.Spider):
                 yield request
 
     def _follow_page(self, response, outline, fg: dict):
-        # The same page under many URLs (session ids, tracking parameters) is followed once.
-        digest = hashlib.sha256(response.body).digest()
-        if digest in self.expanded:
+        # The same page under many URLs of one site (session ids, tracking parameters) is followed once;
+        # the same page on another site (a faithful clone) is that site's evidence and followed again.
+        seen = (fg["site_key"], hashlib.sha256(response.body).digest())
+        if seen in self.expanded:
             return
-        self.expanded.add(digest)
+        self.expanded.add(seen)
         host = _host(response.url)
         official = _is_official(host)
         # Headless browsers never fetch the favicon; its hash ties clones to their original.
