@@ -56,6 +56,7 @@ _DENIED_WARNING = ("不", "不是", "并非", "绝非", "没有")
 _POST_MARKER = any_of(WORDS["warning"]["post_markers"])
 _MIN_POSTS = 2
 _WARNING_PAGE_WORDS = 3
+_UNREAD_TEXT = 300     # a page with less visible text than this has not shown itself yet
 _SENTENCE_END = re.compile(r"[。!?;\n]")
 _CLAUSE_END = re.compile(r"[,。!?;:\n]")
 _CLAUSE_REACH = 16     # how far back in its clause a reporting or refusing word may stand
@@ -205,6 +206,13 @@ class PageContext:
                     and not ("search" in categories and len(form.fields) < 2) and not to_official:
                 found.append((form, categories))
         return found
+
+    @functools.cached_property
+    def unread(self) -> bool:
+        """Nothing to read yet: a script-only app before its script runs, or a transfer cut short
+        before the page's text. What it calls itself is all it says."""
+        f = self.features
+        return f.app_shell or (f.cut_short and len(f.text) < _UNREAD_TEXT)
 
     @functools.cached_property
     def on_topic(self) -> bool:

@@ -129,7 +129,8 @@ class PageFeatures:
     tables: list[tuple[str, str]] = field(default_factory=list)   # (class, text) of each table
     app_shell: bool = False         # an SPA before JavaScript ran: worth a browser capture (<div id="app">)
     truncated: bool = False         # longer than MAX_HTML_CHARS: only the beginning was read
-    cut_in_form: bool = False       # the markup stops inside a form (a transfer cut short)
+    cut_short: bool = False         # the markup stops before its end (no </body>, no </html>): a transfer cut short
+    cut_in_form: bool = False       # ... inside a form
     meta: str = ""                  # keywords and description meta tags, normalised: what it says it is about
     noscript: str = ""              # the text a script-only page shows without JavaScript
     api_hosts: list[str] = field(default_factory=list)   # hosts its inline scripts send queries to
@@ -503,11 +504,14 @@ def _api_hosts(scripts: list[str], page_host: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _cut_in_form(html: str) -> bool:
-    """The markup stops inside a form: a transfer cut short before the form's end and the page's."""
+def _cut_short(html: str) -> bool:
+    """The markup stops before the end of its body and document: a transfer cut short."""
     tail = html[-2000:].lower()
-    if "</html" in tail or "</body" in tail:
-        return False
+    return "</html" not in tail and "</body" not in tail
+
+
+def _cut_in_form(html: str) -> bool:
+    """A page cut short before the end of its last form."""
     opened = [m.start() for m in _FORM_OPEN.finditer(html)]
     closed = [m.start() for m in _FORM_CLOSE.finditer(html)]
     return bool(opened) and (not closed or opened[-1] > closed[-1])
@@ -537,7 +541,8 @@ def extract_features(html: str, url: str, headers: dict | None = None, favicon: 
     features.meta = normalize_text("\n".join(walk.about))
     features.noscript = normalize_text("\n".join(walk.noscript))
     features.api_hosts = _api_hosts(walk.scripts, features.host)
-    features.cut_in_form = _cut_in_form(html)
+    features.cut_short = _cut_short(html)
+    features.cut_in_form = features.cut_short and _cut_in_form(html)
     features.forms = _forms(walk, features.url, features.host)
     features.dom_shingles = _shingles(walk.tokens)
     features.link_hosts, features.internal_links = _link_hosts(features.hrefs, features.host)

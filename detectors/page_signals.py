@@ -128,7 +128,7 @@ def form_posts_elsewhere(ctx: PageContext) -> Reason | None:
 def api_elsewhere(ctx: PageContext) -> Reason | None:
     """The page's script sends its lookups to another site's back end (a shared query server)."""
     f = ctx.features
-    if ctx.official or not (f.app_shell or ctx.query_forms) or not ctx.on_topic:
+    if ctx.official or not (ctx.unread or ctx.query_forms) or not ctx.on_topic:
         return None
     hosts = [host for host in f.api_hosts if not target_for_host(host)]
     if not hosts:
@@ -226,9 +226,9 @@ def _lookup_names(ctx: PageContext) -> list[str]:
 
 
 def query_app_shell(ctx: PageContext) -> Reason | None:
-    """A script-only page (nothing to read before JavaScript runs) that names itself a lookup of the
-    protected certificates: the shell of a query platform, like the official SPA."""
-    if ctx.official or not ctx.features.app_shell or not ctx.on_topic:
+    """A page with nothing to read yet (a script-only app, or a transfer cut short) that names itself a
+    lookup of the protected certificates: the shell of a query platform, like the official SPA."""
+    if ctx.official or not ctx.unread or not ctx.on_topic:
         return None
     names = _lookup_names(ctx)
     if not names:
@@ -242,8 +242,8 @@ def national_platform(ctx: PageContext) -> Reason | None:
     if ctx.official or not ctx.on_topic or ctx.discussion:
         return None
     f = ctx.features
-    # A script-only page says what it is in its meta description, if anywhere.
-    presented = f"{f.masthead}\n{f.headline}" + (f"\n{f.meta}" if f.app_shell else "")
+    # A page with nothing to read yet says what it is in its meta description, if anywhere.
+    presented = f"{f.masthead}\n{f.headline}" + (f"\n{f.meta}" if ctx.unread else "")
     names = ctx.offered(_NATIONAL_PLATFORM, presented)
     if not names:
         return None
@@ -254,7 +254,7 @@ def national_platform(ctx: PageContext) -> Reason | None:
 def national_data(ctx: PageContext) -> Reason | None:
     """A query service of its own that says its answers come from the ministry's or the nation's
     database ("已接入应急管理部数据库", "与国家平台一致"): only the official platform has them."""
-    if ctx.official or not (ctx.query_forms or ctx.result_shown or ctx.features.app_shell) or not ctx.on_topic:
+    if ctx.official or not (ctx.query_forms or ctx.result_shown or ctx.unread) or not ctx.on_topic:
         return None
     claims = [claim for pattern, needs in _NATIONAL_DATA if any(word in ctx.text for word in needs)
               for claim in ctx.offered(pattern, ctx.text)]

@@ -293,3 +293,12 @@ def test_an_investigation_headline_makes_the_page_a_report():
 def test_do_not_be_fooled_still_warns_while_not_fake_does_not():
     from detectors.page_context import warning_words
     assert warning_words("请勿上当受骗") and not warning_words("我们不是假证")
+
+
+def test_a_lookup_cut_short_before_its_body_is_read_like_a_script_only_page():
+    cut = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>特种作业操作证查询平台</title>'
+           '<link rel="stylesheet" href="/css/main.css"><script>var a = 1;')
+    result = score_page(cut.encode(), "https://www.zsfw-center.com/")
+    assert result.features.cut_short and "query-app-shell" in codes(result)
+    whole = cut + "</script></head><body><p>本站介绍特种作业操作证的考试科目。</p></body></html>"
+    assert "query-app-shell" not in codes(score_page(whole.encode(), "https://www.zsfw-center.com/"))
