@@ -216,7 +216,7 @@ def official_name(ctx: PageContext) -> Reason | None:
 
 
 def _lookup_names(ctx: PageContext) -> list[str]:
-    """What a script-only page calls itself that names a lookup: a part of its title, headings, meta
+    """What a page with no text yet calls itself that names a lookup: a part of its title, headings, meta
     keywords or noscript text ending in 查询/核验 ..., or a lookup's name in its files and API paths."""
     f = ctx.features
     names = [part for part in _name_parts(f"{f.headline}\n{f.meta}\n{f.noscript}")
@@ -233,8 +233,9 @@ def query_app_shell(ctx: PageContext) -> Reason | None:
     names = _lookup_names(ctx)
     if not names:
         return None
-    return _reason(ctx, "query-app-shell", f"仅由脚本呈现的证书查询页面（{names[0]}）",
-                   f"A script-only page that names itself a certificate lookup ({names[0]})")
+    return _reason(ctx, "query-app-shell", f"尚无正文（仅有脚本或传输被截断）却自称证书查询的页面（{names[0]}）",
+                   f"A page with no text yet (script-only or cut short) that names itself a certificate lookup "
+                   f"({names[0]})")
 
 
 def national_platform(ctx: PageContext) -> Reason | None:
