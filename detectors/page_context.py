@@ -234,20 +234,20 @@ class PageContext:
     @functools.cached_property
     def result_table(self) -> bool:
         """A table laid out like a certificate result (a result class, or four result columns)."""
-        return not self.people_list and any(_result_fields(text) + 2 * any(c in css for c in _RESULT_CLASSES) >= 4
-                                            for css, text in self.features.tables)
+        laid_out = any(_result_fields(text) + 2 * any(c in css for c in _RESULT_CLASSES) >= 4
+                       for css, text in self.features.tables)
+        return laid_out and not self.people_list
 
     @functools.cached_property
     def result_shown(self) -> bool:
         """A person's certificate is on the page: after a 姓名 label, result labels, a date and an
         operation category or a certificate number (in a table or in any other markup)."""
-        if self.people_list:
-            return False
         blocks = [text for _, text in self.features.tables]
         for match in itertools.islice(_PERSON_LABEL.finditer(self.text), _MAX_NAME_LABELS):
             if not _SAMPLE_WORDS.search(self.text, max(0, match.start() - _SAMPLE_REACH), match.start()):
                 blocks.append(join_spaced_hanzi(self.text[match.start():match.start() + _RESULT_WINDOW]))
-        return any(_shows_person(block) and not _SAMPLE_WORDS.search(block) for block in blocks)
+        shown = any(_shows_person(block) and not _SAMPLE_WORDS.search(block) for block in blocks)
+        return shown and not self.people_list
 
     def points(self, code: str) -> int:
         return int(self.weights[code])
