@@ -68,8 +68,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.engines.EngineBackoffMiddleware": 360,
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.EvidencePipeline": 100,
-    "crawler.pipelines.FactsPipeline": 200,
+    "crawler.pipelines.EvidencePipeline": 200,
+    "crawler.pipelines.FactsPipeline": 100,
     "crawler.pipelines.DetectPipeline": 300,
     "crawler.pipelines.StorePipeline": 400,
 }

@@ -196,17 +196,20 @@ def test_capture_records_redirect_chains_loops_and_hostile_hosts(searched):
 def test_every_fetch_is_in_the_warc(searched):
     data, _ = searched
     db = database(data)
-    records = {}
+    records, ips = {}, {}
     for path in (data / "warc").glob("*.warc.gz"):
         with open(path, "rb") as fh:
             for record in ArchiveIterator(fh):
                 if record.rec_type == "response":
                     records[record.rec_headers.get_header("WARC-Record-ID")] = record.rec_headers.get_header(
                         "WARC-Target-URI")
-    stored = list(db.execute("SELECT warc_record, requested_url FROM captures WHERE status_code IS NOT NULL"))
+                    ips[record.rec_headers.get_header("WARC-Record-ID")] = record.rec_headers.get_header(
+                        "WARC-IP-Address")
+    stored = list(db.execute("SELECT warc_record, requested_url, ip FROM captures WHERE status_code IS NOT NULL"))
     assert stored
     for row in stored:
         assert records.get(row["warc_record"]) == row["requested_url"]
+        assert ips.get(row["warc_record"]) == row["ip"]      # the server address, where DNS gave one
 
 
 def test_whois_and_dns_are_recorded(searched):
