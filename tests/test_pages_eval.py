@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from detectors import page_eval
@@ -47,3 +49,25 @@ def test_benchmark_reports_a_rate():
     if result["pages_per_second"] is None:
         pytest.skip("no pages to measure on")
     assert result["pages_per_second"] > 0 and "pages/s" in result["lines"][0]
+
+
+def test_the_second_holdout_is_its_own_set_reported_without_its_pages(report):
+    if not (page_eval.HOLDOUT2_DIR / "labels.toml").exists():
+        pytest.skip("fixtures/corpus/holdout2 is not there")
+    numbers = report["holdout2"]
+    assert numbers["fakes"] and numbers["benign"] and "misses" not in numbers
+    lines = report["lines"]
+    at = [i for i, line in enumerate(lines) if line.startswith("holdout2:")]
+    assert len(at) == 1
+    assert at[0] + 1 == len(lines) or not lines[at[0] + 1].startswith("  ")     # no miss lines under it
+
+
+def test_domain_eval_reports_the_second_holdout_without_names():
+    from detectors import domain_eval
+
+    if not domain_eval.HOLDOUT2_FILE.exists():
+        pytest.skip("fixtures/corpus/holdout2 is not there")
+    lines = domain_eval.evaluate(Path(__file__).parent)["lines"]
+    at = lines.index(next(line for line in lines if line.startswith("labelled names, holdout2")))
+    assert lines[at + 1].lstrip().startswith("holdout2 ")
+    assert not lines[at + 2].lstrip().startswith(("missed", "false alarms", "officials wrong"))
