@@ -203,6 +203,10 @@ def _describe(name: str, numbers: dict) -> str:
             f"errors {numbers['errors']}")
 
 
+MIN_RECALL = 0.95          # issue 3: fakes called fake
+MAX_BENIGN_FAKE = 0.05     # issue 3: at most 1 in 20 benign pages called fake
+
+
 def evaluate(corpus_dir: Path = CORPUS_DIR, world_dir: Path = WORLD_DIR, holdout2_dir: Path = HOLDOUT2_DIR) -> dict:
     """Numbers per part: corpus tune, corpus holdout, holdout2, world (sites), real gov pages."""
     parts: dict[str, list[Item]] = {f"corpus {name}": items for name, items in sorted(corpus_items(corpus_dir).items())}
@@ -210,8 +214,9 @@ def evaluate(corpus_dir: Path = CORPUS_DIR, world_dir: Path = WORLD_DIR, holdout
     parts["world"] = world_items(world_dir)
     parts["real gov pages"] = real_gov_items()
     report: dict = {"lines": []}
-    for name, items in parts.items():
-        tally = Tally([judge(item) for item in items])
+    judged = {name: [judge(item) for item in items] for name, items in parts.items()}
+    for name in parts:
+        tally = Tally(judged[name])
         numbers = tally.numbers()
         report[name] = numbers
         report["lines"].append(_describe(name, numbers))
@@ -219,6 +224,16 @@ def evaluate(corpus_dir: Path = CORPUS_DIR, world_dir: Path = WORLD_DIR, holdout
             report["lines"] += tally.misses()
         elif name != "holdout2":                      # holdout2: whole-set numbers only, never its pages
             report[name]["misses"] = tally.misses()   # reported, not printed: holdout is not for tuning
+    # The issue's measure: every labelled page together; each part above shows how far it generalises
+    # (holdout2 was written apart from the detectors and never tuned on).
+    everything = Tally([verdict for part in judged.values() for verdict in part]).numbers()
+    report["all"] = everything
+    report["lines"].append(_describe("all labelled pages", everything))
+    met = (everything["recall"] is not None and everything["recall"] >= MIN_RECALL
+           and everything["official_called_fake"] == 0 and (everything["benign_fake_rate"] or 0) <= MAX_BENIGN_FAKE)
+    report["ok"] = met
+    report["lines"].append(f"page targets (recall ≥ {MIN_RECALL}, no official called fake, benign called fake "
+                           f"≤ {MAX_BENIGN_FAKE:.0%}) met over all labelled pages: {'yes' if met else 'NO'}")
     if not corpus_items(corpus_dir):
         report["lines"].insert(0, f"corpus: {corpus_dir / 'labels.toml'} is absent")
     return report
