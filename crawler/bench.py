@@ -1,7 +1,7 @@
 """`fakegov bench crawl`: pages/s of a full fakegov crawl of a world against a bare Scrapy spider that
 fetches exactly the same URLs, both measured in the same run, and where the full crawl's time goes.
 
-Each crawl runs in its own process with the world served inside it, as `fakegov crawl --world` does.
+Each crawl runs in its own process with the world served beside it, as `fakegov crawl --world` does.
 Waiting costs both runs the same seconds and would hide every other cost, so it is left out of both:
 the benchmark serves a copy of the world without the hosts it slows down on purpose (`delay`, `drip`),
 and requests that wait out the download timeout (an https CONNECT the proxy hangs up on is only seen
@@ -253,8 +253,8 @@ def _read(record: Path) -> dict:
 def _components() -> dict[str, list]:
     """The parts of a crawl whose cost is worth knowing, each as the functions that do it."""
     from crawler.capture import CaptureSpider
-    from crawler.frontier import FrontierDupeFilter
     from crawler.extensions import RunRecorder
+    from crawler.frontier import FrontierDupeFilter
     from crawler.pipelines import FactsPipeline, StorePipeline
     from crawler.scoring import score_fetch
     from crawler.spiders.search import SearchSpider

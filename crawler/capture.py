@@ -12,11 +12,22 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
 from scrapy.core.downloader.handlers.http11 import TunnelError
-from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError,
-                               DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import TextResponse
-from twisted.internet.error import (ConnectionLost, ConnectionRefusedError, DNSLookupError, TCPTimedOutError,
-                                    TimeoutError)
+from twisted.internet.error import (
+    ConnectionLost,
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from crawler import context, frontier
@@ -156,20 +167,23 @@ class CaptureSpider(scrapy.Spider):
         return {"status": response.status, "headers": headers, "body": response.body,
                 "tls": certificate_facts(response.certificate)}
 
-    def on_page(self, response):
+    async def on_page(self, response):
         fg = response.meta["fg"]
         item = self.fetch_item(response, fg["role"], **self.answer_fields(response))
         chain = fg.get("chain", [])
         if 300 <= response.status < 400 and "Location" in response.headers:
             target = urljoin(response.url, response.headers.get("Location").decode("latin-1").strip())
-            yield from self._follow_hop(item, target, "http", chain, fg)
+            for request in self._follow_hop(item, target, "http", chain, fg):
+                yield request
         elif isinstance(response, TextResponse):
             outline = read_outline(response.text, response.url)
             item.forms, item.links = outline.forms, [url for url, _ in outline.links][:200]
             if outline.refresh and outline.text_length < 300:
-                yield from self._follow_hop(item, outline.refresh, outline.refresh_how, chain, fg)
+                follow = self._follow_hop(item, outline.refresh, outline.refresh_how, chain, fg)
             else:
-                yield from self._follow_page(response, outline, fg)
+                follow = self._follow_page(response, outline, fg)
+            for request in follow:
+                yield request
         yield item
 
     def _follow_hop(self, item: Fetch, target: str, how: str, chain: list, fg: dict):

@@ -10,22 +10,18 @@ with everything else in the crawl process, with --world the simulated internet t
 from __future__ import annotations
 
 import asyncio
-import re
 import functools
 import multiprocessing
-import os
-import signal
-import threading
+import re
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime, timedelta, timezone
 
-from scrapy import signals
-
 from crawler import context
-from crawler.extensions import record_error
 from crawler.dns import lookup, make_resolver, resolver_name
+from crawler.extensions import record_error
 from crawler.items import Fetch
+from crawler.side import become_side_process, beside, started
 from crawler.warc import RunWarc
 from detectors.names import EXTRACT
 from fakegov.network import Network
@@ -39,60 +35,6 @@ PRIVACY_SERVICE = re.compile(r"privacy|proxy|redacted|whoisguard|withheld|protec
 
 def _media_type(fetch: Fetch) -> str | None:
     return (fetch.headers.get("Content-Type") or fetch.headers.get("content-type") or "").split(";")[0] or None
-
-
-# -- work beside the reactor ---------------------------------------------------------------------
-
-def _become_side_process() -> None:
-    """Ctrl-C is the crawl's to handle, and a side process ends with the crawl even when it is killed."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
-
-
-def _start_side_process() -> None:
-    """A side process loads the detectors' data before the first page arrives."""
-    _become_side_process()
-    import crawler.scoring  # noqa: F401
-    import detectors.domains  # noqa: F401
-    import detectors.pages  # noqa: F401
-
-
-def _exit_after(parent) -> None:
-    parent.join()
-    os._exit(0)
-
-
-def _started() -> bool:
-    """Answered once the side process has started and loaded the detectors."""
-    return True
-
-
-def side_processes(crawler) -> ProcessPoolExecutor | None:
-    """The crawl's processes beside the reactor (FAKEGOV_SIDE_PROCESSES; None for 0), stopped with the
-    engine. Spawned, not forked: the crawl process has threads (world server, writers) a fork would copy
-    in the middle of what they do."""
-    if not hasattr(crawler, "fakegov_side"):
-        count = crawler.settings.getint("FAKEGOV_SIDE_PROCESSES")
-        crawler.fakegov_side = None
-        if count > 0:
-            crawler.fakegov_side = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
-                                                       initializer=_start_side_process)
-            crawler.signals.connect(crawler.fakegov_side.shutdown, signal=signals.engine_stopped)
-    return crawler.fakegov_side
-
-
-async def beside(crawler, function, *args, here=None):
-    """`function(*args)` in a side process; without one (or once it died): `await here()` if given, else
-    `function(*args)` in this thread."""
-    pool = side_processes(crawler)
-    if pool is not None:
-        try:
-            return await asyncio.wrap_future(pool.submit(function, *args))
-        except BrokenProcessPool:
-            crawler.fakegov_side = None
-    return await here() if here else function(*args)
 
 
 @functools.cache
@@ -205,7 +147,7 @@ _writer: EvidenceWriter | None = None      # the one of the writer process
 
 def _start_writer_process(*where) -> None:
     global _writer
-    _become_side_process()
+    become_side_process()
     _writer = EvidenceWriter(*where)
 
 
@@ -263,7 +205,7 @@ class DetectPipeline(context.CrawlerComponent):
 
     async def open_spider(self, spider=None):
         # The side process starts before the first request, so that no page waits for it.
-        await beside(self.crawler, _started)
+        await beside(self.crawler, started)
 
     async def process_item(self, item: Fetch):
         from crawler.scoring import score_fetch

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-from dataclasses import dataclass
-
 from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor
 from twisted.internet import defer
-from scrapy.settings import Settings
 
 from fakegov.errors import UserError
 from fakegov.network import Network

@@ -10,13 +10,11 @@ from urllib.parse import urlsplit
 import mmh3
 
 import fakegov
-
 from crawler.items import Fetch
 from detectors.names import site_key
 from detectors.weights import WEIGHTS_FILE
 from store import queries
 from store.store import Store
-
 
 
 @functools.cache

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from fakegov.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -27,11 +32,25 @@ class Network:
 
 @contextlib.contextmanager
 def open_network(world: str | Path | None):
-    """Yield a Network: the real internet if `world` is None, else a world started for the duration."""
+    """Yield a Network: the real internet if `world` is None, else a world served for the duration.
+
+    The world runs in a process of its own, as the real internet is outside the crawl: sharing the
+    crawl's interpreter lock with it would slow the crawl in a way the real internet never does.
+    """
     if world is None:
         yield Network()
         return
-    from fixtures.server import start_world
-
-    with start_world(Path(world)) as running:
-        yield running.network
+    process = subprocess.Popen([sys.executable, "-m", "fixtures.server", str(Path(world).resolve())],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        answer = json.loads(process.stdout.readline() or '{"error": "the world server did not start"}')
+        if "error" in answer:
+            raise UserError(answer["error"])
+        yield Network(proxy=answer["proxy"], dns=tuple(answer["dns"]), whois=tuple(answer["whois"]),
+                      ca_cert=answer["ca_cert"])
+    finally:
+        process.stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

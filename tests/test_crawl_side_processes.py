@@ -15,7 +15,7 @@ from pathlib import Path
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler import pipelines
+from crawler import pipelines, side
 from crawler.items import Fetch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,11 +31,11 @@ def test_side_work_runs_in_another_process_and_here_once_that_died():
     crawler = get_crawler(settings_dict={"FAKEGOV_SIDE_PROCESSES": 1})
 
     async def scenario():
-        there = await pipelines.beside(crawler, os.getpid)
+        there = await side.beside(crawler, os.getpid)
         pool = crawler.fakegov_side
         try:
-            died = await pipelines.beside(crawler, _exit_if_side_process)
-            after = await pipelines.beside(crawler, os.getpid)
+            died = await side.beside(crawler, _exit_if_side_process)
+            after = await side.beside(crawler, os.getpid)
         finally:
             pool.shutdown()
         return there, died, after
@@ -52,8 +52,8 @@ def test_without_side_processes_the_work_is_done_here():
     async def here():
         return "awaited here"
 
-    assert asyncio.run(pipelines.beside(crawler, os.getpid)) == os.getpid()
-    assert asyncio.run(pipelines.beside(crawler, os.getpid, here=here)) == "awaited here"
+    assert asyncio.run(side.beside(crawler, os.getpid)) == os.getpid()
+    assert asyncio.run(side.beside(crawler, os.getpid, here=here)) == "awaited here"
 
 
 def _gone(pid: int) -> bool:
@@ -67,17 +67,17 @@ def _gone(pid: int) -> bool:
 def test_a_killed_crawl_takes_its_side_process_with_it():
     script = ("import asyncio, os, signal\n"
               "from scrapy.utils.test import get_crawler\n"
-              "from crawler import pipelines\n"
+              "from crawler import side\n"
               "crawler = get_crawler(settings_dict={'FAKEGOV_SIDE_PROCESSES': 1})\n"
-              "print(asyncio.run(pipelines.beside(crawler, os.getpid)), flush=True)\n"
+              "print(asyncio.run(side.beside(crawler, os.getpid)), flush=True)\n"
               "os.kill(os.getpid(), signal.SIGKILL)\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == -signal.SIGKILL
-    side = int(done.stdout.split()[0])
+    helper = int(done.stdout.split()[0])
     deadline = time.monotonic() + 10
-    while not _gone(side) and time.monotonic() < deadline:
+    while not _gone(helper) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _gone(side)
+    assert _gone(helper)
 
 
 def _fetch(n: int) -> Fetch:

@@ -1,5 +1,7 @@
 """The search spider's reading of result pages: results, captchas (back off) and markup changes (kept, said)."""
 
+import asyncio
+
 import pytest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
@@ -20,7 +22,10 @@ def answer(spider, engine: str, body: str, status: int = 200, headers=None):
     request = spider.serp_request(engine, "特种作业操作证查询", 1)
     response = HtmlResponse(request.url, status=status, body=body.encode("utf-8"), headers=headers or {},
                             request=request, encoding="utf-8")
-    return list(spider.on_serp(response))
+    async def collect():
+        return [output async for output in spider.on_serp(response)]
+
+    return asyncio.run(collect())
 
 
 def test_a_page_that_yields_nothing_is_a_markup_change_and_is_kept(spider):

@@ -12,7 +12,15 @@ import scrapy
 
 from crawler import context
 from crawler.capture import CaptureSpider
-from crawler.engines import ENGINES, backed_off, is_engine_url, is_redirect_link, redirect_is_block, result_page_url
+from crawler.engines import (
+    ENGINES,
+    backed_off,
+    is_engine_url,
+    is_redirect_link,
+    redirect_is_block,
+    result_page_url,
+)
+from crawler.side import beside
 from fakegov.errors import UserError
 from fakegov.textfile import read_user_text
 
@@ -50,7 +58,7 @@ class SearchSpider(CaptureSpider):
                               priority=10, meta={"engine": engine, "fg": {"role": "serp"},
                                                  "serp": {"engine": engine, "keyword": keyword, "page": page}})
 
-    def on_serp(self, response):
+    async def on_serp(self, response):
         from crawler.parsers.serp import parse_serp
 
         serp = response.meta["serp"]
@@ -63,7 +71,7 @@ class SearchSpider(CaptureSpider):
             status, parsed = "unknown-markup", None
             item.error = f"unexpected redirect to {location}"
         else:
-            parsed = parse_serp(engine, response.body, response.url)
+            parsed = await beside(self.crawler, parse_serp, engine, response.body, response.url)
             status = parsed.status
         results = []
         if status == "blocked":
