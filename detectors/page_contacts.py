@@ -61,15 +61,24 @@ def _emails(text: str) -> list[str]:
     return found
 
 
+def _phone_numbers(run: str) -> list[tuple[str, str]]:
+    """Mobile, landline and hotline numbers in one run of digits, in that order."""
+    pairs = [("mobile", "".join(m.groups())) for m in _MOBILE.finditer(run)]
+    pairs += [("landline", f"{m[1] or m[2]}-{m[3]}") for m in _LANDLINE.finditer(run)]
+    return pairs + [("landline", "".join(m.groups())) for m in _HOTLINE.finditer(run)]
+
+
 def find_contacts(text: str, hrefs: list[str]) -> list[tuple[str, str]]:
     """Contacts in the visible text and in tel:/mailto:/QQ links, normalised (digits only for numbers)."""
     links = " ".join(hrefs)
     lowered = text.lower()
     pairs = []
+    numbers_in: dict[str, list[tuple[str, str]]] = {}     # pages repeat their dates and numbers: each run read once
     for run in _NUMBER_RUN.findall(text + " " + links):
-        pairs += [("mobile", "".join(m.groups())) for m in _MOBILE.finditer(run)]
-        pairs += [("landline", f"{m[1] or m[2]}-{m[3]}") for m in _LANDLINE.finditer(run)]
-        pairs += [("landline", "".join(m.groups())) for m in _HOTLINE.finditer(run)]
+        numbers = numbers_in.get(run)
+        if numbers is None:
+            numbers = numbers_in[run] = _phone_numbers(run)
+        pairs += numbers
     pairs += [("qq", m[1]) for m in _matches_at(_QQ, lowered, _QQ_HINTS)]
     pairs += [("qq", m[1]) for m in _QQ_LINK.finditer(links)]
     pairs += [("wechat", m[1]) for m in _matches_at(_WECHAT, lowered, _WECHAT_HINTS)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from detectors.page_features import Form, PageFeatures
 from detectors.page_words import WORDS, any_of
@@ -85,6 +85,7 @@ class PageContext:
     official_identity: dict          # identity number -> target key, from the reference files
     official_favicons: dict          # favicon mmh3 -> target key, from the reference files
     official_builds: dict            # target key -> hash-named build files of its official pages
+    _quoted: dict = field(default_factory=dict, init=False, repr=False)
 
     @property
     def text(self) -> str:
@@ -122,6 +123,16 @@ class PageContext:
         """Several posts of a forum thread: people talking, not a shop."""
         return len(_POST_MARKER.findall(self.text[:50_000])) >= _MIN_POSTS
 
+    def quoted(self, text: str, start: int, end: int, sentence_only: bool = False) -> bool:
+        """is_quoted, decided once per neighbourhood: pages repeat their slogans word for word, and
+        is_quoted reads nothing further than _CONTEXT characters either side of the phrase."""
+        low = max(0, start - _CONTEXT)
+        key = (text[low:end + _CONTEXT], start - low, end - low, sentence_only)
+        found = self._quoted.get(key)
+        if found is None:
+            found = self._quoted[key] = is_quoted(text, start, end, sentence_only)
+        return found
+
     def scan(self, pattern: re.Pattern, text: str) -> tuple[list[str], int]:
         """(matches of `pattern` the page says in its own name, how many others it only quotes)."""
         offered, quoted = {}, 0
@@ -129,7 +140,7 @@ class PageContext:
             term = unpad(m[0])
             if term in offered and quoted:
                 continue        # another place of a term already offered tells nothing new
-            if self.discussion or is_quoted(text, m.start(), m.end(), sentence_only=self.buyable) \
+            if self.discussion or self.quoted(text, m.start(), m.end(), sentence_only=self.buyable) \
                     or (self.warning_page and in_quotation_marks(text, m.start())):
                 quoted += 1
             else:

@@ -475,17 +475,18 @@ def _site(host: str) -> str:
 
 def _shingles(tokens: list[str]) -> frozenset[int]:
     """Hashes of every run of three consecutive element tokens (tag.class) in document order.
-    Tokens are hashed once each (mmh3: stable across runs, unlike hash()), runs combined arithmetically."""
+    Tokens are hashed once each (mmh3: stable across runs, unlike hash()), and each distinct run is
+    combined once: pages repeat the same few runs thousands of times."""
     ids = {token: mmh3.hash(token, signed=False) for token in set(tokens)}
-    hashed = list(map(ids.__getitem__, tokens))
-    return frozenset(((a * _MIX ^ b) * _MIX ^ c) & 0xFFFFFFFF for a, b, c in zip(hashed, hashed[1:], hashed[2:]))
+    runs = set(zip(tokens, tokens[1:], tokens[2:]))
+    return frozenset(((ids[a] * _MIX ^ ids[b]) * _MIX ^ ids[c]) & 0xFFFFFFFF for a, b, c in runs)
 
 
 def _phrases(walk: _Walk, html: str) -> set[str]:
     fields = [f for _, form_fields in walk.forms for f in form_fields] + walk.fields_outside_forms
     found = phrases_of([f.placeholder for f in fields if f.placeholder] + _PROMPT.findall(html))
     found |= {p for p in api_paths(html) if len(p) <= 60}
-    for script in walk.scripts:
+    for script in dict.fromkeys(walk.scripts):      # a script repeated down the page says nothing new
         found |= script_phrases(script)
     return found
 
@@ -494,7 +495,7 @@ def _api_hosts(scripts: list[str], page_host: str) -> list[str]:
     """Other sites that inline scripts name as a back end ("API_BASE": "https://api.example.top/prod-api")."""
     page_site = _site(page_host)
     found = []
-    for script in scripts:
+    for script in dict.fromkeys(scripts):
         if "//" not in script:
             continue
         for host, path in _SCRIPT_API_URL.findall(script[:MAX_SCRIPT_CHARS]):

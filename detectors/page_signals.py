@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 
 from detectors.identity import icp_problem, is_government_site_code, police_problem
 from detectors.names import site_key
-from detectors.page_context import MAX_MATCHES, PageContext, is_quoted
+from detectors.page_context import MAX_MATCHES, PageContext
 from detectors.page_words import WORDS, any_of
 from detectors.reasons import Reason
 from detectors.targets import target_for_host, targets
@@ -153,7 +153,7 @@ def _own_claims(ctx: PageContext, text: str) -> list[str]:
     if ctx.discussion:
         return []
     claims = [m[0] for m in itertools.islice(_CLAIM.finditer(text), MAX_MATCHES)
-              if not is_quoted(text, m.start(), m.end()) and not _about_the_real_site(text, m.start(), m.end())]
+              if not ctx.quoted(text, m.start(), m.end()) and not _about_the_real_site(text, m.start(), m.end())]
     return list(dict.fromkeys(claims))
 
 

@@ -32,7 +32,6 @@ _META_CHARSET = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.
 _SNIFF_BYTES = 4096
 _SAMPLE_BYTES = 16 * 1024
 
-_LINE_MARKS = re.compile("\x00+")
 # The full-width punctuation of every Chinese sentence, replaced at C speed before anything else.
 _SENTENCE_PUNCTUATION = {wide: unicodedata.normalize("NFKC", wide) for wide in "，：（）！？；"}
 # Runs of characters that NFKC may change: not ASCII, not unified ideographs, not the common
@@ -137,11 +136,10 @@ def to_simplified(text: str) -> str:
 
 
 def collapse_space(text: str) -> str:
-    """White space collapsed to single spaces inside lines, blank lines dropped, line breaks kept.
-    (One str.split() over the whole text, line breaks carried through it as NUL marks: several
-    times faster than splitting line by line or a regex substitution.)"""
-    joined = " ".join(text.replace("\x00", "").replace("\n", " \x00 ").split())
-    return _LINE_MARKS.sub("\n", joined.replace(" \x00", "\x00").replace("\x00 ", "\x00")).strip("\n")
+    """White space collapsed to single spaces inside lines, blank lines and NUL characters dropped, line
+    breaks kept. (Every line split and joined by map(), at C speed: a regex substitution is several times slower.)"""
+    lines = map(" ".join, map(str.split, text.replace("\x00", "").split("\n")))
+    return "\n".join(filter(None, lines))
 
 
 class _NeedsWholeText(Exception):
