@@ -60,7 +60,6 @@ _RESULT_TABLE_CLASSES = tuple(WORDS["result"]["table_classes"])
 _ASSET_HASH = re.compile(r"[.-](?=[0-9a-z_]{8,}\.)(?=[^.]*\d)[0-9a-z_]{8,}(?=\.)|[.-][0-9a-f]{6,}(?=\.)", re.I)
 # Three patterns, each starting with a literal, so the regex engine can skip ahead on long pages.
 _API_PATH = re.compile(r"/(?:prod-api|dev-api)\b[\w./-]{0,80}|/(?:api|cms)/[\w./-]{3,80}")
-_API_PATH_WORDS = ("/prod-api", "/dev-api", "/api/", "/cms/")
 _DO_METHOD = re.compile(r"\.do\?method=\w+")
 _DO_NAME = re.compile(r"[\w/]{1,80}$")
 _PROMPT = re.compile(r"请(?:输入|选择|填写)[\u4e00-\u9fff]{2,10}")
@@ -220,8 +219,7 @@ def phrases_of(values) -> set[str]:
 
 def api_paths(source: str) -> set[str]:
     """Back-end paths named in markup or scripts: /prod-api/..., certQuery.do?method=..., /GetImg."""
-    # Every match holds one of these words: finding them is much cheaper than trying the pattern at each "/".
-    found = set(_API_PATH.findall(source)) if any(word in source for word in _API_PATH_WORDS) else set()
+    found = set(_API_PATH.findall(source))
     for match in _DO_METHOD.finditer(source):
         name = _DO_NAME.search(source, max(0, match.start() - 80), match.start())
         found.add((name[0] if name else "") + match[0])
