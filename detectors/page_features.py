@@ -267,6 +267,7 @@ class _Walk:
         self.about: list[str] = []               # keywords and description
         self.noscript: list[str] = []
         self.app_root = False
+        self.title: lxml.etree._Element | None = None      # the first <title> below the root
         self.form_fields: dict = {}
         self.seen_fields: set = set()
         self.seen_images: set[str] = set()
@@ -274,7 +275,7 @@ class _Walk:
     def run(self, root) -> None:
         handlers = {"script": self._on_script, "link": self._on_link, "img": self._on_img, "a": self._on_a,
                     "table": self.tables.append, "form": self._on_form, "meta": self._on_meta,
-                    "noscript": self._on_noscript, "app-root": self._on_app_root_tag,
+                    "noscript": self._on_noscript, "app-root": self._on_app_root_tag, "title": self._on_title,
                     "input": self._on_field, "select": self._on_field, "textarea": self._on_field}
         roles = {}
         # Bound once: this loop runs for every element of the page.
@@ -346,6 +347,10 @@ class _Walk:
 
     def _on_noscript(self, el):
         self.noscript.append(_text_prefix(el, META_CHARS))
+
+    def _on_title(self, el):
+        if self.title is None and el.getparent() is not None:
+            self.title = el
 
     def _on_app_root_tag(self, el):
         self.app_root = True
@@ -420,6 +425,14 @@ def _text_prefix(el, limit: int) -> str:
         if size >= limit:
             break
     return "".join(parts)[:limit]
+
+
+def _title(walk: _Walk, root) -> str:
+    """The text of the page's first <title>, as findtext(".//title") gives it. Taken from the walk:
+    findtext looks through the whole page for a second one before it answers."""
+    if walk.title is None and len(walk.tokens) >= MAX_ELEMENTS:
+        return root.findtext(".//title") or ""          # the walk stopped early: the title may lie beyond
+    return (walk.title.text if walk.title is not None else "") or ""
 
 
 def _tables(tables) -> list[tuple[str, str]]:
@@ -535,7 +548,7 @@ def extract_features(html: str, url: str, headers: dict | None = None, favicon: 
         return features
     walk = _Walk(features)
     walk.run(root)
-    features.title = normalize_text(root.findtext(".//title") or "")
+    features.title = normalize_text(_title(walk, root))
     features.phrases = _phrases(walk, html)
     lxml.etree.strip_elements(root, *_INVISIBLE_TAGS, with_tail=False)
     features.text = normalize_text(_raw_text(root))

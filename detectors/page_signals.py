@@ -207,7 +207,7 @@ def official_name(ctx: PageContext) -> Reason | None:
     that name, give or take a generic word or a typo)."""
     if ctx.official or ctx.discussion:
         return None
-    for part in _name_parts(ctx.features.headline):
+    for part in dict.fromkeys(_name_parts(ctx.features.headline)):     # headings repeat down long pages
         for target in targets():
             if _is_official_name(part, target.name):
                 return _reason(ctx, "official-name", f"以官方网站名称“{target.name}”自称（{part}）",
