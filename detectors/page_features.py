@@ -440,11 +440,14 @@ def _tables(tables) -> list[tuple[str, str]]:
     姓名 column (the same characters in both scripts, so the raw text can be tested before the
     costly normalisation)."""
     found = []
+    normalized: dict[str, str] = {}      # pages repeat their tables: each text normalised once
     for table in tables:
         css = table.get("class", "")
         raw = _text_prefix(table, TABLE_CHARS)
         if "姓" in raw or any(hint in css for hint in _RESULT_TABLE_CLASSES):
-            found.append((css, join_spaced_hanzi(normalize_text(raw))))
+            if raw not in normalized:
+                normalized[raw] = join_spaced_hanzi(normalize_text(raw))
+            found.append((css, normalized[raw]))
     return found
 
 
