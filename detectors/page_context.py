@@ -12,7 +12,7 @@ from detectors.page_features import Form, PageFeatures
 from detectors.page_words import WORDS, any_of
 from detectors.similarity import Match, PageSide
 from detectors.targets import target_for_host, targets
-from detectors.textnorm import join_spaced_hanzi
+from detectors.textnorm import distinct_lines, join_spaced_hanzi
 
 _SELLER_STRONG = any_of(WORDS["seller"]["strong"], padded=True)
 # (pattern, words one of which must be on the page before the pattern is worth running)
@@ -57,6 +57,7 @@ _POST_MARKER = any_of(WORDS["warning"]["post_markers"])
 _MIN_POSTS = 2
 _WARNING_PAGE_WORDS = 3
 _UNREAD_TEXT = 300     # a page with less visible text than this has not shown itself yet
+_HEAD_CHARS = 50_000   # how far into the text warnings, markers and people's numbers are looked for
 _SENTENCE_END = re.compile(r"[。!?;\n]")
 _CLAUSE_END = re.compile(r"[,。!?;:\n]")
 _CLAUSE_REACH = 16     # how far back in its clause a reporting or refusing word may stand
@@ -99,9 +100,16 @@ class PageContext:
         return bool(_DISCUSSION_TITLE.search(title)) or (self.thread and is_question(title))
 
     @functools.cached_property
+    def head_lines(self) -> str:
+        """The distinct lines of the head of the text. Sets of words found there (warnings, markers,
+        numbers: none spans a line, and none is denied by what stands on the line before) are the sets
+        found in the head itself."""
+        return self.features.text_lines if len(self.text) <= _HEAD_CHARS else distinct_lines(self.text[:_HEAD_CHARS])
+
+    @functools.cached_property
     def warnings(self) -> set[str]:
         """The distinct warning and doubt words of the page."""
-        return set(warning_words(self.text[:50_000]))
+        return set(warning_words(self.head_lines))
 
     @functools.cached_property
     def private_contact(self) -> bool:
@@ -121,7 +129,7 @@ class PageContext:
     @functools.cached_property
     def thread(self) -> bool:
         """Several posts of a forum thread: people talking, not a shop."""
-        return len(_POST_MARKER.findall(self.text[:50_000])) >= _MIN_POSTS
+        return len(_POST_MARKER.findall(self.text[:_HEAD_CHARS])) >= _MIN_POSTS
 
     def quoted(self, text: str, start: int, end: int, sentence_only: bool = False) -> bool:
         """is_quoted, decided once per neighbourhood: pages repeat their slogans word for word, and
@@ -155,7 +163,7 @@ class PageContext:
         """(strong terms offered, weak terms offered, how many seller phrases were only quoted)."""
         strong, quoted = self.scan(_SELLER_STRONG, self.text)
         for pattern, needs in _SELLER_STRONG_PATTERNS:
-            if any(word in self.text for word in needs):
+            if any(word in self.features.text_lines for word in needs):
                 found, also_quoted = self.scan(pattern, self.text)
                 strong, quoted = strong + found, quoted + also_quoted
         weak, weak_quoted = self.scan(_SELLER_WEAK, self.text)
@@ -179,7 +187,7 @@ class PageContext:
     @functools.cached_property
     def editorial_markers(self) -> set[str]:
         """Markers of a news article, notice, encyclopedia entry or forum thread."""
-        return {m[0] for m in _EDITORIAL.finditer(self.text[:50_000])}
+        return {m[0] for m in _EDITORIAL.finditer(self.head_lines)}
 
     @functools.cached_property
     def reporting(self) -> bool:
@@ -230,7 +238,7 @@ class PageContext:
         """The page is about the certificates of a protected lookup."""
         if _TOPIC.search(self.features.title) or _TOPIC.search(self.features.meta) or _TOPIC.search(self.text[:20_000]):
             return True
-        return any(k in self.text for t in targets() for k in t.keywords if len(k) >= 3)
+        return any(k in self.features.text_lines for t in targets() for k in t.keywords if len(k) >= 3)
 
     @functools.cached_property
     def people_list(self) -> bool:
@@ -239,7 +247,7 @@ class PageContext:
         if _LIST_WORDS.search(self.features.masthead):
             return True
         # The same person's number may show whole, masked and as a certificate number ("T" + ID).
-        people = {(number.lstrip("T")[:4], number[-4:]) for number in _ANY_PERSON_NUMBER.findall(self.text[:50_000])}
+        people = {(number.lstrip("T")[:4], number[-4:]) for number in _ANY_PERSON_NUMBER.findall(self.head_lines)}
         return len(people) > _MAX_PEOPLE
 
     @functools.cached_property

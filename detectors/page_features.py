@@ -18,7 +18,7 @@ from detectors.identity import IdentityMarkers, find_identity
 from detectors.names import normalize_host, site_key
 from detectors.page_contacts import find_analytics, find_contacts
 from detectors.page_words import WORDS
-from detectors.textnorm import join_spaced_hanzi, normalize_text
+from detectors.textnorm import distinct_lines, join_spaced_hanzi, normalize_text
 
 # A hostile 10 MB page is read as far as a real page ever goes; the rest cannot change a verdict.
 MAX_HTML_CHARS = 2_000_000
@@ -134,6 +134,11 @@ class PageFeatures:
     meta: str = ""                  # keywords and description meta tags, normalised: what it says it is about
     noscript: str = ""              # the text a script-only page shows without JavaScript
     api_hosts: list[str] = field(default_factory=list)   # hosts its inline scripts send queries to
+
+    @functools.cached_property
+    def text_lines(self) -> str:
+        """The distinct lines of the text (textnorm.distinct_lines), for finding words and phrases."""
+        return distinct_lines(self.text)
 
     @property
     def indicators(self) -> list[tuple[str, str]]:

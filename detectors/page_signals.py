@@ -257,7 +257,7 @@ def national_data(ctx: PageContext) -> Reason | None:
     database ("已接入应急管理部数据库", "与国家平台一致"): only the official platform has them."""
     if ctx.official or not (ctx.query_forms or ctx.result_shown or ctx.unread) or not ctx.on_topic:
         return None
-    claims = [claim for pattern, needs in _NATIONAL_DATA if any(word in ctx.text for word in needs)
+    claims = [claim for pattern, needs in _NATIONAL_DATA if any(word in ctx.features.text_lines for word in needs)
               for claim in ctx.offered(pattern, ctx.text)]
     if not claims:
         return None
@@ -355,10 +355,10 @@ def wechat_imitation(ctx: PageContext) -> Reason | None:
     if ctx.official or f.host in _WECHAT_HOSTS or not ctx.offered(_WECHAT_BRAND_PATTERN, f.headline):
         return None
     looks_wechat = any(any(m in token for m in _WECHAT_MARKUP) for token in f.markup_tokens) or bool(
-        _WECHAT_TEXT.search(ctx.text))
+        _WECHAT_TEXT.search(f.text_lines))
     if not (looks_wechat or ctx.query_forms or ctx.result_shown):
         return None
-    verified = any(v in ctx.text or v in f.markup_tokens for v in _WECHAT_VERIFIED)
+    verified = any(v in f.text_lines or v in f.markup_tokens for v in _WECHAT_VERIFIED)
     mark = "" if verified else "，且无蓝色认证标志"
     return _reason(ctx, "wechat-imitation", f"在微信之外仿冒“{_WECHAT_BRAND}”公众号页面{mark}",
                    f"Imitates the WeChat account \"{_WECHAT_BRAND}\" outside WeChat"
@@ -423,7 +423,7 @@ def points_to_official(ctx: PageContext) -> Reason | None:
     """Sends readers to the official platform instead of querying itself."""
     if ctx.official or ctx.query_forms or ctx.result_shown or ctx.selling:
         return None
-    hosts = [h for t in targets() for h in t.hosts if h in ctx.text]
+    hosts = [h for t in targets() for h in t.hosts if h in ctx.features.text_lines]
     for host in hosts:
         at = ctx.text.find(host)
         if _POINTER.search(ctx.text[max(0, at - 30):at + len(host) + 30]):

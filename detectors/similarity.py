@@ -10,6 +10,7 @@ import tlsh
 from rapidfuzz import fuzz
 
 from detectors.page_features import PageFeatures
+from detectors.textnorm import distinct_lines
 
 TEXT_GRAM = 3
 # Trigrams are taken from the head and the tail of long texts: copied headers, forms and footers sit
@@ -55,12 +56,14 @@ class PageSide:
     fields: frozenset[str]
     assets: frozenset[str]
     builds: frozenset[str]
-    searchable: str          # text and phrases, for finding official phrases anywhere
+    searchable: str          # the distinct lines of text and phrases, for finding official phrases anywhere
     found_phrases: dict[str, bool] = field(default_factory=dict)   # many views share their phrases
 
     def has_phrase(self, phrase: str) -> bool:
         found = self.found_phrases.get(phrase)
         if found is None:
+            # Official phrases are single lines (prompts, labels, paths): each is in the distinct
+            # lines exactly when it is in the page.
             found = self.found_phrases[phrase] = phrase in self.searchable
         return found
 
@@ -102,7 +105,7 @@ def field_tokens(features: PageFeatures) -> frozenset[str]:
 def page_side(features: PageFeatures) -> PageSide:
     return PageSide(features=features, text_grams=text_grams(features.text), fields=field_tokens(features),
                     assets=asset_names(features.assets), builds=build_names(features.asset_urls),
-                    searchable=features.text + "\n" + "\n".join(features.phrases))
+                    searchable=distinct_lines(features.text_lines + "\n" + "\n".join(features.phrases)))
 
 
 def containment(reference: frozenset, page: frozenset) -> float:

@@ -178,6 +178,13 @@ def normalize_text(text: str) -> str:
     return text if text.isascii() else to_simplified(nfkc(text))
 
 
+def distinct_lines(text: str) -> str:
+    """The text with each of its lines kept once, in first-seen order. Long pages repeat most of
+    their lines (menus, list items, copies of a block): a word or phrase that never spans a line
+    break is found here exactly where it is found in the whole text, in a fraction of the time."""
+    return "\n".join(dict.fromkeys(text.split("\n")))
+
+
 def join_spaced_hanzi(text: str) -> str:
     """Labels padded for alignment read as words again: "姓　　名" -> "姓名", "验 证 码" -> "验证码"."""
     return _SPACED_HANZI.sub("", text) if " " in text else text

@@ -8,8 +8,8 @@ import unicodedata
 import pytest
 
 from detectors.pages import score_page
-from detectors.textnorm import (collapse_space, decode_html, detect_codec, join_spaced_hanzi, nfkc, normalize_text,
-                                to_simplified)
+from detectors.textnorm import (collapse_space, decode_html, detect_codec, distinct_lines, join_spaced_hanzi, nfkc,
+                                normalize_text, to_simplified)
 
 TEXT = "关于谨防假冒特种作业操作证查询网站的提醒：请登录应急管理部官方平台查询证书信息。"
 TRADITIONAL = "關於謹防假冒特種作業操作證查詢網站的提醒：請登錄應急管理部官方平台查詢證書信息。"
@@ -102,3 +102,11 @@ def test_white_space_collapses_inside_lines_and_blank_lines_go():
 def test_labels_padded_for_alignment_are_joined_but_words_apart_stay_apart():
     assert join_spaced_hanzi("姓 名:张 伟 Li Wei") == "姓名:张伟 Li Wei"
     assert join_spaced_hanzi("验证码 1234") == "验证码 1234"
+
+
+def test_distinct_lines_keep_each_line_once_in_first_seen_order():
+    text = "首页\n证书查询\n首页\n联系我们\n证书查询"
+    assert distinct_lines(text) == "首页\n证书查询\n联系我们"
+    for phrase in ("证书查询", "首页", "联系我们"):
+        assert (phrase in distinct_lines(text)) == (phrase in text)
+    assert "查询\n首页" in text and "查询\n首页" not in distinct_lines(text)   # only line-spanning phrases differ
