@@ -183,7 +183,11 @@ def test_hardest_benign_pages_quote_the_slogans():
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page["path"])
 def test_page_bytes_are_in_the_labelled_encoding(page):
-    data = _bytes(page)
+    check_labelled_encoding(page, _bytes(page))
+
+
+def check_labelled_encoding(page: dict, data: bytes) -> None:
+    """The bytes decode in the labelled encoding, and a declared charset is right unless labelled wrong."""
     has_bom = data.startswith(b"\xef\xbb\xbf")
     assert has_bom == page.get("bom", False)
     text = data[3 if has_bom else 0:].decode(page["encoding"])

@@ -29,6 +29,7 @@ from test_corpus import (
     TARGETS,
     _declared_charset,
     _TagBalance,
+    check_labelled_encoding,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,21 +165,7 @@ def test_official_pages_cover_both_layouts_and_the_other_bodies():
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page["path"])
 def test_page_bytes_are_in_the_labelled_encoding(page):
-    data = _bytes(page)
-    has_bom = data.startswith(b"\xef\xbb\xbf")
-    assert has_bom == page.get("bom", False)
-    text = data[3 if has_bom else 0:].decode(page["encoding"])
-    assert re.search(r"[\u4e00-\u9fff]", text), "no Chinese text"
-    declared = _declared_charset(data)
-    if "declared" in page:
-        assert declared == page["declared"] != page["encoding"]
-        try:
-            misread = data.decode(page["declared"])
-        except UnicodeDecodeError:
-            misread = None
-        assert misread != text, "the declared charset reads the page correctly, so it is not wrong"
-    elif declared is not None:
-        assert declared in BROWSER_ALIASES.get(page["encoding"], {page["encoding"]}), declared
+    check_labelled_encoding(page, _bytes(page))
 
 
 def test_encoding_mix():
