@@ -14,7 +14,6 @@ import pytest
 # One format for both corpora: the first corpus's rules are the definition, so they are imported, not copied.
 from test_corpus import (
     BIG5_FAMILY,
-    BROWSER_ALIASES,
     DOMAIN_SHAPES,
     ENCODINGS,
     GB_FAMILY,
@@ -27,7 +26,6 @@ from test_corpus import (
     PAGE_OPTIONAL,
     SMALL_BYTES,
     TARGETS,
-    _declared_charset,
     _TagBalance,
     check_labelled_encoding,
 )
