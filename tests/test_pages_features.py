@@ -150,3 +150,13 @@ def test_a_page_cut_in_the_middle_of_a_form_is_told_from_a_whole_one():
     whole = '<html><body><form action="/q"><input name="sfzh"></form><p>x</p></body></html>'
     assert extract_features(cut, "https://a.example.com/").cut_in_form
     assert not extract_features(whole, "https://a.example.com/").cut_in_form
+
+
+def test_the_title_is_the_first_one_even_beyond_the_elements_read():
+    svg_title = '<svg><title>图标</title></svg>'
+    assert extract_features(f"<html><head><title>证书查询</title></head><body>{svg_title}</body></html>",
+                            "http://a.example/").title == "证书查询"
+    # a page whose title stands after more elements than are walked still has it read
+    late = "<html><body>" + "<i>x</i>" * 20_001 + "<title>证书查询</title></body></html>"
+    assert extract_features(late, "http://a.example/").title == "证书查询"
+    assert extract_features("<html><body><p>无标题</p></body></html>", "http://a.example/").title == ""
