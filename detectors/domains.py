@@ -505,7 +505,7 @@ def target_pinyin(name: Name) -> Signal | None:
     found = name.words.targets_pinyin
     if not found:
         return None
-    word, target = next(iter(found.items()))
+    target = next(iter(found.values()))
     shown = ", ".join(found)
     return (_reason("target-pinyin",
                     f"含有 {target.short_name} 的拼音或缩写（{shown}）",
@@ -518,7 +518,7 @@ def target_chinese(name: Name) -> Signal | None:
     found = name.words.targets_chinese
     if not found:
         return None
-    word, target = next(iter(found.items()))
+    target = next(iter(found.values()))
     shown = "、".join(found)
     return (_reason("target-chinese",
                     f"中文域名 {name.unicode} 含有 {target.short_name} 的关键词（{shown}）",
